@@ -1,0 +1,86 @@
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.forms import ModelForm
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from avrr.models import AuditEvent, Organisation, User
+from avrr.services import audit_record, user_sync_role
+
+
+def _changed_fields(form: ModelForm[Any]) -> dict[str, Any]:
+    return {
+        name: str(form.cleaned_data.get(name)) for name in form.changed_data if name != "password"
+    }
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin[Organisation]):
+    list_display = ["name", "code", "kind", "country", "is_operational", "is_active"]
+    list_filter = ["kind", "is_active", "is_operational"]
+    search_fields = ["name", "code"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Organisation, form: ModelForm[Organisation], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action="organisation.change" if change else "organisation.create",
+            target=obj,
+            changes=_changed_fields(form),
+        )
+
+
+@admin.register(User)
+class AvrrUserAdmin(UserAdmin[User]):
+    list_display = ["username", "last_name", "first_name", "organisation", "role", "is_active"]
+    list_filter = ["role", "organisation__kind", "is_active"]
+    list_select_related = ["organisation"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Identité"), {"fields": ("first_name", "last_name", "email", "language")}),
+        (_("Rôle"), {"fields": ("organisation", "role", "is_active")}),
+        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "organisation", "role", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
+    ) -> None:
+        super().save_model(request, obj, form, change)
+        user_sync_role(user=obj)
+        audit_record(
+            actor=request.user,  # type: ignore[arg-type]
+            action="user.change" if change else "user.create",
+            target=obj,
+            changes=_changed_fields(form),
+        )
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
+    list_display = ["occurred_at", "actor_username", "action", "target_type", "target_id"]
+    list_filter = ["action"]
+    search_fields = ["actor_username", "action", "target_id"]
+    date_hierarchy = "occurred_at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
+        return False

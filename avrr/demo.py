@@ -1,0 +1,72 @@
+"""Demo organisations and one demo user per role, for trying the application out."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from avrr.models import Organisation, User
+from avrr.roles import Role
+from avrr.services import user_create, user_set_password
+
+DEMO_ORGANISATIONS = [
+    ("OIM Rabat", "RBA", Organisation.Kind.IOM_OFFICE, "MA", True),
+    ("OIM Oujda", "OUJ", Organisation.Kind.IOM_OFFICE, "MA", True),
+    ("Mission OIM Guinée", "GIN", Organisation.Kind.IOM_MISSION, "GN", True),
+    ("Mission OIM Congo", "COG", Organisation.Kind.IOM_MISSION, "CG", False),
+    ("Ministère de l'Intérieur", "MI", Organisation.Kind.GOVERNMENT, "MA", True),
+    ("Association Solidarité Migrants (démo)", "ASM", Organisation.Kind.NGO, "MA", True),
+    ("Collectif Accueil Oriental (démo)", "CAO", Organisation.Kind.NGO, "MA", True),
+]
+
+DEMO_USERS = [
+    ("agent.rabat", "Salma", "Bennani", Role.CASEWORKER, "RBA"),
+    ("superviseur.rabat", "Youssef", "El Amrani", Role.SUPERVISOR, "RBA"),
+    ("reintegration.guinee", "Mamadou", "Camara", Role.REINTEGRATION_OFFICER, "GIN"),
+    ("ministere", "Nadia", "Alaoui", Role.MINISTRY_FOCAL_POINT, "MI"),
+    ("ong.asm", "Fatou", "Diallo", Role.NGO_REFERRER, "ASM"),
+    ("admin", "Karim", "Idrissi", Role.ADMIN, "RBA"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    password: str
+    role: Role
+    organisation: str
+
+
+@transaction.atomic
+def demo_seed() -> list[DemoLogin]:
+    """Create what is missing, and give every demo user a fresh random password."""
+    organisations = {}
+    for name, code, kind, country, operational in DEMO_ORGANISATIONS:
+        organisations[code], _ = Organisation.objects.get_or_create(
+            code=code,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "country": country,
+                "is_operational": operational,
+            },
+        )
+    logins = []
+    for username, first_name, last_name, role, code in DEMO_USERS:
+        password = secrets.token_urlsafe(12)
+        user = User.objects.filter(username=username).first()
+        if user is None:
+            user_create(
+                actor=None,
+                username=username,
+                password=password,
+                role=role,
+                organisation=organisations[code],
+                first_name=first_name,
+                last_name=last_name,
+                email=f"{username}@example.org",
+            )
+        else:
+            user_set_password(actor=None, user=user, password=password)
+        logins.append(DemoLogin(username, password, role, organisations[code].name))
+    return logins

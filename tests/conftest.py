@@ -1,0 +1,143 @@
+"""Personas (one per role), and the real PostgreSQL, Redis, worker and browser fixtures.
+
+A test that needs a dependency this machine lacks is skipped; with AVRR_FORBID_SKIPS=1
+(as in .ci/run) every such skip fails the run instead.
+"""
+
+import os
+
+import pytest
+from django.db import connection
+
+from avrr.models import Organisation, User
+from avrr.roles import Role
+from tests.factories import OrganisationFactory, UserFactory
+
+pytest_plugins = ["tests.fixtures.services", "tests.fixtures.browser"]
+
+_skipped: list[str] = []
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.skipped:
+        _skipped.append(report.nodeid)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    if _skipped and os.environ.get("AVRR_FORBID_SKIPS") == "1":
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None:
+            reporter.write_line(
+                f"AVRR_FORBID_SKIPS: {len(_skipped)} skipped test(s) count as failures:", red=True
+            )
+            for nodeid in _skipped:
+                reporter.write_line(f"  {nodeid}", red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture
+def postgres(db: None) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: set DATABASE_URL")
+
+
+# Organisations -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def office_rabat(db: None) -> Organisation:
+    return OrganisationFactory.create(name="OIM Rabat", code="RBA")
+
+
+@pytest.fixture
+def office_oujda(db: None) -> Organisation:
+    return OrganisationFactory.create(name="OIM Oujda", code="OUJ")
+
+
+@pytest.fixture
+def mission_guinea(db: None) -> Organisation:
+    return OrganisationFactory.create(
+        name="Mission OIM Guinée", code="GIN", kind=Organisation.Kind.IOM_MISSION, country="GN"
+    )
+
+
+@pytest.fixture
+def ministry(db: None) -> Organisation:
+    return OrganisationFactory.create(
+        name="Ministère de l'Intérieur", code="MI", kind=Organisation.Kind.GOVERNMENT
+    )
+
+
+@pytest.fixture
+def ngo(db: None) -> Organisation:
+    return OrganisationFactory.create(name="ONG Une", code="NGO1", kind=Organisation.Kind.NGO)
+
+
+@pytest.fixture
+def other_ngo(db: None) -> Organisation:
+    return OrganisationFactory.create(name="ONG Deux", code="NGO2", kind=Organisation.Kind.NGO)
+
+
+# Personas: one per role --------------------------------------------------------------
+
+
+@pytest.fixture
+def caseworker(office_rabat: Organisation) -> User:
+    return UserFactory.create(
+        username="caseworker", role=Role.CASEWORKER, organisation=office_rabat
+    )
+
+
+@pytest.fixture
+def other_office_caseworker(office_oujda: Organisation) -> User:
+    return UserFactory.create(
+        username="caseworker.oujda", role=Role.CASEWORKER, organisation=office_oujda
+    )
+
+
+@pytest.fixture
+def supervisor(office_rabat: Organisation) -> User:
+    return UserFactory.create(
+        username="supervisor", role=Role.SUPERVISOR, organisation=office_rabat
+    )
+
+
+@pytest.fixture
+def reintegration_officer(mission_guinea: Organisation) -> User:
+    return UserFactory.create(
+        username="reintegration", role=Role.REINTEGRATION_OFFICER, organisation=mission_guinea
+    )
+
+
+@pytest.fixture
+def ministry_focal_point(ministry: Organisation) -> User:
+    return UserFactory.create(
+        username="ministry", role=Role.MINISTRY_FOCAL_POINT, organisation=ministry
+    )
+
+
+@pytest.fixture
+def ngo_referrer(ngo: Organisation) -> User:
+    return UserFactory.create(username="ngo", role=Role.NGO_REFERRER, organisation=ngo)
+
+
+@pytest.fixture
+def admin_user(office_rabat: Organisation) -> User:
+    return UserFactory.create(username="administrator", role=Role.ADMIN, organisation=office_rabat)
+
+
+PERSONA_FIXTURES = {
+    Role.CASEWORKER: "caseworker",
+    Role.SUPERVISOR: "supervisor",
+    Role.REINTEGRATION_OFFICER: "reintegration_officer",
+    Role.MINISTRY_FOCAL_POINT: "ministry_focal_point",
+    Role.NGO_REFERRER: "ngo_referrer",
+    Role.ADMIN: "admin_user",
+}
+
+
+@pytest.fixture(params=list(PERSONA_FIXTURES), ids=lambda role: role.value)
+def persona(request: pytest.FixtureRequest) -> User:
+    """Each role's persona in turn."""
+    user: User = request.getfixturevalue(PERSONA_FIXTURES[request.param])
+    return user
