@@ -1,6 +1,7 @@
 """Demo organisations and one demo user per role, for trying the application out."""
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -70,3 +71,18 @@ def demo_seed() -> list[DemoLogin]:
             user_set_password(actor=None, user=user, password=password)
         logins.append(DemoLogin(username, password, role, organisations[code].name))
     return logins
+
+
+# Apps add their own demo records (cases, referrals…) after the users exist; each loader
+# returns a one-line summary of what it loaded.
+DemoLoader = Callable[[], str]
+_loaders: list[DemoLoader] = []
+
+
+def register_demo_loader(loader: DemoLoader) -> None:
+    if loader not in _loaders:
+        _loaders.append(loader)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return list(_loaders)

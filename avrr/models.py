@@ -139,6 +139,12 @@ class AuditEvent(models.Model):
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     target_id = models.CharField(_("identifiant de la cible"), max_length=64, blank=True)
+    # The record whose history this event belongs to (e.g. the case of a person changed),
+    # so that one query gives a record's whole timeline.
+    scope_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    scope_id = models.CharField(max_length=64, blank=True)
     changes = models.JSONField(_("modifications"), default=dict, blank=True)
     ip_address = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
 
@@ -148,7 +154,10 @@ class AuditEvent(models.Model):
         verbose_name = _("événement d'audit")
         verbose_name_plural = _("journal d'audit")
         ordering = ["-occurred_at", "-id"]
-        indexes = [models.Index(fields=["target_type", "target_id", "occurred_at"])]
+        indexes = [
+            models.Index(fields=["target_type", "target_id", "occurred_at"]),
+            models.Index(fields=["scope_type", "scope_id", "occurred_at"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.actor_username} {self.action}"

@@ -16,16 +16,23 @@ def audit_record(
     actor: User | None,
     action: str,
     target: models.Model | None = None,
+    scope: models.Model | None = None,
     changes: dict[str, Any] | None = None,
     ip_address: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the audit trail. `actor` None means the system itself."""
+    """Append one event to the audit trail. `actor` None means the system itself.
+
+    `scope` is the record in whose timeline the event shows (by default the target).
+    """
+    scope = scope if scope is not None else target
     return AuditEvent.objects.create(
         actor=actor,
         actor_username=actor.get_username() if actor is not None else "",
         action=action,
         target_type=ContentType.objects.get_for_model(target) if target is not None else None,
         target_id=str(target.pk) if target is not None else "",
+        scope_type=ContentType.objects.get_for_model(scope) if scope is not None else None,
+        scope_id=str(scope.pk) if scope is not None else "",
         changes=changes or {},
         ip_address=ip_address,
     )

@@ -1,10 +1,16 @@
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from avrr.models import Organisation, User
 from avrr.roles import Role
 from avrr.services import user_sync_role
+
+if TYPE_CHECKING:
+    from cases.models import Case
+    from cases.services import PersonData
 
 PERSONA_PASSWORD = "Correct-Horse-Battery-42"
 
@@ -39,3 +45,42 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         if create:
             user.save(update_fields=["password"])
             user_sync_role(user=user)
+
+
+def person_data(**overrides: Any) -> "PersonData":
+    """A valid principal applicant, as the registration form would give it."""
+    from cases.services import PersonData
+
+    values: dict[str, Any] = {
+        "family_name": "Camara",
+        "given_name": "Mariama",
+        "sex": "F",
+        "nationality": "GN",
+        "birth_date": date(1995, 3, 14),
+    }
+    values.update(overrides)
+    return PersonData(**values)
+
+
+def child_data(**overrides: Any) -> "PersonData":
+    values: dict[str, Any] = {
+        "family_name": "Camara",
+        "given_name": "Ibrahima",
+        "sex": "M",
+        "nationality": "GN",
+        "relationship": "child",
+        "birth_date": date(2018, 9, 2),
+    }
+    values.update(overrides)
+    return person_data(**values)
+
+
+def register_case(actor: User, *people: "PersonData", **kwargs: Any) -> "Case":
+    """A case registered through the service, as a caseworker would."""
+    from cases.services import case_register
+
+    return case_register(actor=actor, people=list(people) or [person_data()], **kwargs)
+
+
+def pdf_upload(name: str = "declaration.pdf") -> SimpleUploadedFile:
+    return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "application/pdf")

@@ -2,7 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from avrr.demo import demo_seed
+from avrr.demo import demo_loaders, demo_seed
 
 
 class Command(BaseCommand):
@@ -10,6 +10,8 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = demo_seed()
+        for loader in demo_loaders():
+            self.stdout.write(loader())
         self.stdout.write(self.style.SUCCESS("Demo users (new passwords at every run):"))
         for login in logins:
             self.stdout.write(

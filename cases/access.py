@@ -1,0 +1,103 @@
+"""Who may see and change which case. Every view and endpoint of this app goes through here.
+
+An object a user may not see is answered exactly like one that does not exist (404).
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from avrr import rules
+from avrr.models import Organisation, User
+from avrr.roles import Role
+from avrr.rules import AnyUser
+from cases.models import RETURNED_STATUSES, Case, Person, SensitiveNote
+
+
+def cases_for(user: AnyUser) -> QuerySet[Case]:
+    """The cases whose people the user may see."""
+    if rules.has_role(user, Role.ADMIN):
+        return Case.objects.all()
+    office = rules.works_for_iom_office(user)
+    if office is not None:
+        return Case.objects.filter(office=office)
+    country = rules.mission_country(user)
+    if country is not None:
+        # A mission abroad follows the people who returned to its country.
+        return Case.objects.filter(
+            status__in=RETURNED_STATUSES,
+            people__relationship="principal",
+            people__country_of_return=country,
+        )
+    return Case.objects.none()
+
+
+def case_for(user: AnyUser, pk: int) -> Case:
+    case = cases_for(user).filter(pk=pk).first()
+    if case is None:
+        raise Http404
+    return case
+
+
+def people_for(user: AnyUser) -> QuerySet[Person]:
+    return Person.objects.filter(case__in=cases_for(user))
+
+
+def can_register_cases(user: AnyUser) -> bool:
+    return rules.works_for_iom_office(user) is not None
+
+
+def can_change_case(user: AnyUser, case: Case) -> bool:
+    """Caseworkers and supervisors of the case's office (and admins) work on its file."""
+    if rules.has_role(user, Role.ADMIN):
+        return True
+    office = rules.works_for_iom_office(user)
+    return office is not None and office.pk == case.office_id
+
+
+def can_reassign(user: AnyUser, case: Case) -> bool:
+    if rules.has_role(user, Role.ADMIN):
+        return True
+    return rules.has_role(user, Role.SUPERVISOR) and can_change_case(user, case)
+
+
+def can_see_caseload(user: AnyUser) -> bool:
+    return rules.has_role(user, Role.SUPERVISOR, Role.ADMIN)
+
+
+def can_see_sensitive_notes(user: AnyUser, case: Case) -> bool:
+    """Only the case's own caseworker, supervisors of its office and admins."""
+    current = rules.active_user(user)
+    if current is None or not can_change_case(current, case):
+        return False
+    if current.role in (Role.ADMIN, Role.SUPERVISOR):
+        return True
+    return case.assigned_to_id == current.pk
+
+
+def sensitive_notes_for(user: AnyUser, case: Case) -> QuerySet[SensitiveNote]:
+    if not can_see_sensitive_notes(user, case):
+        return SensitiveNote.objects.none()
+    return case.sensitive_notes.select_related("author")
+
+
+def assignable_caseworkers(case: Case) -> QuerySet[User]:
+    return User.objects.filter(
+        organisation=case.office_id,
+        role__in=[Role.CASEWORKER, Role.SUPERVISOR],
+        is_active=True,
+    ).order_by("last_name", "first_name")
+
+
+def offices_for(user: AnyUser) -> QuerySet[Organisation]:
+    """The offices whose cases the user may filter on."""
+    offices = Organisation.objects.filter(kind=Organisation.Kind.IOM_OFFICE)
+    if rules.has_role(user, Role.ADMIN):
+        return offices
+    office = rules.works_for_iom_office(user)
+    return offices.filter(pk=office.pk) if office is not None else offices.none()
+
+
+def caseworkers_for(user: AnyUser) -> QuerySet[User]:
+    """The caseworkers the user may filter cases by."""
+    staff = User.objects.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR], is_active=True)
+    return staff.filter(organisation__in=offices_for(user)).order_by("last_name", "first_name")

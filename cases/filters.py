@@ -1,0 +1,92 @@
+"""The case list's search, filters and sorting, shared by the page and the API."""
+
+import re
+from typing import Any
+
+import django_filters
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from avrr.models import Organisation, User
+from cases import access
+from cases.models import Case, CaseStatus, Person, Vulnerability, VulnerabilityCode
+from cases.names import name_tokens
+
+CASE_NUMBER = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,12}-\d{4}-\d{1,6}$", re.IGNORECASE)
+
+
+class CaseFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Recherche"), method="search", help_text=_("Nom, numéro de dossier ou de document")
+    )
+    status = django_filters.MultipleChoiceFilter(label=_("Statut"), choices=CaseStatus.choices)
+    office = django_filters.ModelChoiceFilter(
+        label=_("Bureau"),
+        queryset=Organisation.objects.none(),
+    )
+    assigned_to = django_filters.ModelChoiceFilter(label=_("Agent·e"), queryset=User.objects.none())
+    mine = django_filters.BooleanFilter(label=_("Mes dossiers"), method="only_mine")
+    nationality = django_filters.ChoiceFilter(
+        label=_("Nationalité"), choices=list(countries), method="with_nationality"
+    )
+    vulnerability = django_filters.ChoiceFilter(
+        label=_("Vulnérabilité"), choices=VulnerabilityCode.choices, method="with_vulnerability"
+    )
+    registered_after = django_filters.DateFilter(
+        label=_("Enregistré à partir du"), field_name="registered_on", lookup_expr="gte"
+    )
+    registered_before = django_filters.DateFilter(
+        label=_("Enregistré jusqu'au"), field_name="registered_on", lookup_expr="lte"
+    )
+    ordering = django_filters.OrderingFilter(
+        label=_("Tri"),
+        fields=(("registered_on", "registered_on"), ("number", "number"), ("priority", "priority")),
+        field_labels={
+            "registered_on": _("Date d'enregistrement"),
+            "number": _("Numéro"),
+            "priority": _("Priorité"),
+        },
+    )
+
+    class Meta:
+        model = Case
+        fields = ["q", "status", "office", "assigned_to", "mine", "nationality", "vulnerability"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        user = self.request.user if self.request is not None else AnonymousUser()
+        self.filters["office"].queryset = access.offices_for(user)
+        self.filters["assigned_to"].queryset = access.caseworkers_for(user)
+
+    def search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        value = value.strip()
+        if not value:
+            return queryset
+        if CASE_NUMBER.match(value):
+            return queryset.filter(number__iexact=value)
+        document = value.upper()
+        people = Person.objects.filter(case=OuterRef("pk"))
+        by_document = people.filter(
+            Q(id_document_number=document) | Q(travel_document_number=document)
+        )
+        by_name = people
+        for token in name_tokens(value):
+            by_name = by_name.filter(name_key__contains=token)
+        return queryset.filter(Exists(by_document) | Exists(by_name))
+
+    def only_mine(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
+        if not value:
+            return queryset
+        return queryset.filter(assigned_to=self.request.user if self.request else None)
+
+    def with_nationality(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return queryset.filter(
+            Exists(Person.objects.filter(case=OuterRef("pk"), nationality=value))
+        )
+
+    def with_vulnerability(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
+        return queryset.filter(
+            Exists(Vulnerability.objects.filter(person__case=OuterRef("pk"), code=value))
+        )

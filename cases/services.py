@@ -1,0 +1,701 @@
+"""Every write on cases, people and their pre-departure records.
+
+Each function checks the caller's right through `cases.access`, validates, writes in one
+transaction and leaves an audit event in the case's timeline.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import filetype
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import F, Model, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from avrr import rules
+from avrr.models import Organisation, User
+from avrr.services import audit_record
+from cases import access
+from cases.models import (
+    ADULT_AGE,
+    PRE_DEPARTURE_STATUSES,
+    RETURNED_STATUSES,
+    UNACCOMPANIED_CODES,
+    Assistance,
+    Attachment,
+    BirthDatePrecision,
+    Case,
+    CaseNumberSequence,
+    CaseStatus,
+    CounsellingSession,
+    Distribution,
+    DuplicateReview,
+    JusticeDecision,
+    Person,
+    Priority,
+    ReferralSource,
+    Relationship,
+    ReturnDeclaration,
+    SensitiveNote,
+    Vulnerability,
+    VulnerabilityCode,
+)
+from cases.names import name_key
+from cases.workflow import missing_for
+
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
+
+
+class EditConflict(Exception):
+    """The record changed since the user loaded it; nothing was written."""
+
+    def __init__(self, current: Model) -> None:
+        super().__init__(_("Quelqu'un d'autre a modifié cette fiche entre-temps."))
+        self.current = current
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _office_of(actor: User) -> Organisation:
+    """The IOM office the actor registers cases for; refused to anyone else."""
+    office = rules.works_for_iom_office(actor)
+    if office is None:
+        raise PermissionDenied
+    return office
+
+
+def _audit(actor: User, action: str, target: Model, case: Case, **changes: Any) -> None:
+    audit_record(actor=actor, action=action, target=target, scope=case, changes=changes)
+
+
+# Case numbers -------------------------------------------------------------------------
+
+
+def case_number_allocate(*, office: Organisation, year: int) -> str:
+    """The next number for the office and year, e.g. MA-RBA-2026-000123.
+
+    One atomic upsert: concurrent registrations each get their own number, and a number
+    given once is never given again, even if its case is not saved.
+    """
+    table = CaseNumberSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (office_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (office_id, year) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [office.pk, year],
+        )
+        (value,) = cursor.fetchone()
+    return f"{office.country}-{office.code}-{year}-{value:06d}"
+
+
+# People -------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonData:
+    family_name: str
+    given_name: str
+    sex: str
+    nationality: str
+    relationship: str = Relationship.PRINCIPAL
+    birth_date: date | None = None
+    birth_year: int | None = None
+    age: int | None = None
+    country_of_return: str = ""
+    family_name_ar: str = ""
+    given_name_ar: str = ""
+    phone: str = ""
+    languages: str = ""
+    marital_status: str = ""
+    education_level: str = ""
+    occupation: str = ""
+    id_document_number: str = ""
+    travel_document_number: str = ""
+    vulnerabilities: list[str] = field(default_factory=list)
+
+
+def _birth(data: PersonData, registered_on: date) -> tuple[date | None, str]:
+    """Exact date, else 1 July of the birth year (given, or derived from the age)."""
+    if data.birth_date is not None:
+        return data.birth_date, BirthDatePrecision.EXACT
+    year = data.birth_year
+    if year is None and data.age is not None:
+        year = registered_on.year - data.age
+    if year is None:
+        return None, BirthDatePrecision.EXACT
+    return date(year, 7, 1), BirthDatePrecision.YEAR
+
+
+def _build_person(case: Case, data: PersonData) -> Person:
+    birth_date, precision = _birth(data, case.registered_on)
+    person = Person(
+        case=case,
+        relationship=data.relationship,
+        family_name=data.family_name.strip(),
+        given_name=data.given_name.strip(),
+        family_name_ar=data.family_name_ar.strip(),
+        given_name_ar=data.given_name_ar.strip(),
+        sex=data.sex,
+        birth_date=birth_date,
+        birth_date_precision=precision,
+        nationality=data.nationality,
+        country_of_return=data.country_of_return or data.nationality,
+        phone=data.phone.strip(),
+        languages=data.languages.strip(),
+        marital_status=data.marital_status,
+        education_level=data.education_level,
+        occupation=data.occupation.strip(),
+        id_document_number=data.id_document_number.strip().upper(),
+        travel_document_number=data.travel_document_number.strip().upper(),
+    )
+    person.name_key = name_key(person.family_name, person.given_name)
+    return person
+
+
+def _validate_household(case: Case, people: list[tuple[Person, list[str]]]) -> None:
+    errors: list[str] = []
+    principals = [person for person, _codes in people if person.is_principal]
+    if len(principals) != 1:
+        errors.append(_("Un dossier a exactement un·e demandeur·se principal·e."))
+    for person, codes in people:
+        unknown = set(codes) - set(VulnerabilityCode.values)
+        if unknown:
+            errors.append(_("Vulnérabilité inconnue : %(codes)s.") % {"codes": ", ".join(unknown)})
+        if person.birth_date is None:
+            errors.append(
+                _("%(person)s : la date ou l'année de naissance, ou l'âge, est requis.")
+                % {"person": person}
+            )
+        elif person.birth_date > case.registered_on:
+            errors.append(
+                _("%(person)s : la date de naissance est dans le futur.") % {"person": person}
+            )
+        if UNACCOMPANIED_CODES & set(codes):
+            if len(people) != 1:
+                errors.append(
+                    _(
+                        "Un mineur non accompagné ou séparé forme un dossier à lui seul : "
+                        "ouvrez un dossier distinct pour chaque mineur."
+                    )
+                )
+            if person.is_minor_on(case.registered_on) is False:
+                errors.append(
+                    _("%(person)s a %(age)s ans ou plus : ce n'est pas un mineur.")
+                    % {"person": person, "age": ADULT_AGE}
+                )
+    if errors:
+        raise ValidationError(errors)
+
+
+def duplicate_candidates(person: Person) -> list[Person]:
+    """Known people in other cases who may be this person."""
+    same_document = Q()
+    for number in {person.id_document_number, person.travel_document_number} - {""}:
+        same_document |= Q(id_document_number=number) | Q(travel_document_number=number)
+    same_identity = Q(name_key=person.name_key, nationality=person.nationality)
+    if person.birth_date is not None:
+        same_identity &= Q(birth_date__year=person.birth_date.year)
+    matches = (
+        Person.objects.filter(same_document | same_identity if same_document else same_identity)
+        .exclude(case_id=person.case_id)
+        .select_related("case")
+        .order_by("-case__registered_on")
+    )
+    return list(matches[:10])
+
+
+def _store_people(
+    *, actor: User, case: Case, people: list[tuple[Person, list[str]]]
+) -> list[Person]:
+    for person, codes in people:
+        person.full_clean(exclude=["case", "name_key"], validate_constraints=False)
+        person.save()
+        Vulnerability.objects.bulk_create(
+            Vulnerability(person=person, code=code) for code in sorted(set(codes))
+        )
+        if duplicate_candidates(person):
+            person.duplicate_review = DuplicateReview.PENDING
+            person.save(update_fields=["duplicate_review"])
+        _audit(actor, "person.create", person, case, vulnerabilities=sorted(set(codes)))
+    return [person for person, _codes in people]
+
+
+@transaction.atomic
+def case_register(
+    *,
+    actor: User,
+    people: list[PersonData],
+    registered_on: date | None = None,
+    referral_source: str = ReferralSource.WALK_IN,
+    referring_organisation: Organisation | None = None,
+    priority: int = Priority.NORMAL,
+    assigned_to: User | None = None,
+) -> Case:
+    """Open a case for a principal applicant and the family members returning with them."""
+    office = _office_of(actor)
+    case = Case(
+        office=office,
+        assigned_to=assigned_to or actor,
+        referral_source=referral_source,
+        referring_organisation=referring_organisation,
+        priority=priority,
+        registered_on=registered_on or timezone.localdate(),
+    )
+    built = [(_build_person(case, data), data.vulnerabilities) for data in people]
+    _validate_household(case, built)
+    case.number = case_number_allocate(office=office, year=case.registered_on.year)
+    case.full_clean(exclude=["number"])
+    case.save()
+    for person, _codes in built:
+        person.case = case
+    _audit(actor, "case.create", case, case, number=case.number, office=office.code)
+    _store_people(actor=actor, case=case, people=built)
+    return case
+
+
+@transaction.atomic
+def person_add(*, actor: User, case: Case, data: PersonData) -> Person:
+    _require(access.can_change_case(actor, case))
+    _require_pre_departure(case)
+    person = _build_person(case, data)
+    existing = [
+        (existing, [v.code for v in existing.vulnerabilities.all()])
+        for existing in case.people.all()
+    ]
+    _validate_household(case, [*existing, (person, data.vulnerabilities)])
+    (stored,) = _store_people(actor=actor, case=case, people=[(person, data.vulnerabilities)])
+    return stored
+
+
+PERSON_EDITABLE_FIELDS = frozenset(
+    {
+        "family_name",
+        "given_name",
+        "family_name_ar",
+        "given_name_ar",
+        "sex",
+        "birth_date",
+        "birth_date_precision",
+        "nationality",
+        "country_of_return",
+        "phone",
+        "languages",
+        "marital_status",
+        "education_level",
+        "occupation",
+        "id_document_number",
+        "travel_document_number",
+    }
+)
+
+
+def _update_versioned(
+    *, instance: Case | Person, expected_version: int, changes: dict[str, Any]
+) -> dict[str, list[str]]:
+    """Apply `changes` only if nobody saved the record since `expected_version` was read."""
+    model = type(instance)
+    current = model.objects.get(pk=instance.pk)
+    if current.version != expected_version:
+        raise EditConflict(current)
+    diff = {
+        name: [str(getattr(current, name)), str(value)]
+        for name, value in changes.items()
+        if getattr(current, name) != value
+    }
+    for name, value in changes.items():
+        setattr(instance, name, value)
+    instance.version = expected_version + 1
+    instance.full_clean(validate_constraints=False, validate_unique=False)
+    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
+        version=F("version") + 1, **changes
+    )
+    if not updated:  # saved by someone else between our read and our write
+        raise EditConflict(model.objects.get(pk=instance.pk))
+    return diff
+
+
+@transaction.atomic
+def person_update(
+    *, actor: User, person: Person, expected_version: int, changes: dict[str, Any]
+) -> Person:
+    _require(access.can_change_case(actor, person.case))
+    unknown = set(changes) - PERSON_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Champs non modifiables : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if {"family_name", "given_name"} & set(changes):
+        changes["name_key"] = name_key(
+            changes.get("family_name", person.family_name),
+            changes.get("given_name", person.given_name),
+        )
+    diff = _update_versioned(instance=person, expected_version=expected_version, changes=changes)
+    diff.pop("name_key", None)
+    _audit(actor, "person.update", person, person.case, **diff)
+    return person
+
+
+CASE_EDITABLE_FIELDS = frozenset(
+    {
+        "priority",
+        "referral_source",
+        "referring_organisation",
+        "justice_decision",
+        "justice_decision_on",
+        "justice_reference",
+    }
+)
+
+
+@transaction.atomic
+def case_update(*, actor: User, case: Case, expected_version: int, changes: dict[str, Any]) -> Case:
+    _require(access.can_change_case(actor, case))
+    unknown = set(changes) - CASE_EDITABLE_FIELDS
+    if unknown:
+        raise ValidationError(
+            _("Champs non modifiables : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
+        )
+    if changes.get("justice_decision") == JusticeDecision.RETURN_AUTHORISED and not changes.get(
+        "justice_decision_on", case.justice_decision_on
+    ):
+        raise ValidationError(_("La décision du ministère de la Justice doit être datée."))
+    diff = _update_versioned(instance=case, expected_version=expected_version, changes=changes)
+    _audit(actor, "case.update", case, case, **diff)
+    return case
+
+
+@transaction.atomic
+def case_assign(*, actor: User, case: Case, assignee: User) -> Case:
+    _require(access.can_reassign(actor, case))
+    if not access.assignable_caseworkers(case).filter(pk=assignee.pk).exists():
+        raise ValidationError(_("Cette personne ne travaille pas dans le bureau du dossier."))
+    previous = case.assigned_to.get_username() if case.assigned_to else ""
+    case.assigned_to = assignee
+    case.save(update_fields=["assigned_to", "updated_at"])
+    _audit(actor, "case.assign", case, case, assigned_to=[previous, assignee.get_username()])
+    return case
+
+
+# Duplicates ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def duplicate_link(*, actor: User, person: Person, known_person: Person) -> Person:
+    """Record that `person` is someone already known; a past return makes it re-migration."""
+    _require(access.can_change_case(actor, person.case))
+    if known_person.pk not in {candidate.pk for candidate in duplicate_candidates(person)}:
+        raise ValidationError(_("Cette personne n'est pas un doublon proposé."))
+    person.linked_person = known_person
+    person.duplicate_review = DuplicateReview.LINKED
+    person.is_remigration = (
+        known_person.case.status in RETURNED_STATUSES or known_person.is_remigration
+    )
+    person.save(update_fields=["linked_person", "duplicate_review", "is_remigration"])
+    _audit(
+        actor,
+        "person.duplicate_link",
+        person,
+        person.case,
+        linked_case=known_person.case.number,
+        remigration=person.is_remigration,
+    )
+    return person
+
+
+@transaction.atomic
+def duplicate_dismiss(*, actor: User, person: Person) -> Person:
+    _require(access.can_change_case(actor, person.case))
+    person.duplicate_review = DuplicateReview.DISMISSED
+    person.save(update_fields=["duplicate_review"])
+    _audit(actor, "person.duplicate_dismiss", person, person.case)
+    return person
+
+
+# Workflow -----------------------------------------------------------------------------
+
+
+def _require_pre_departure(case: Case) -> None:
+    if case.status not in PRE_DEPARTURE_STATUSES:
+        raise ValidationError(
+            _("Ce dossier est « %(status)s » : il ne peut plus être modifié ainsi.")
+            % {"status": case.get_status_display()}
+        )
+
+
+STAGE_DATE_FIELDS = {
+    CaseStatus.ASSISTING: "assistance_started_on",
+    CaseStatus.READY: "ready_on",
+    CaseStatus.WITHDRAWN: "withdrawn_on",
+}
+
+
+@transaction.atomic
+def case_transition(
+    *, actor: User, case: Case, to_status: CaseStatus, reason: str = "", on: date | None = None
+) -> Case:
+    """Move the case to `to_status` if its guards allow; say what is missing otherwise."""
+    _require(access.can_change_case(actor, case))
+    # Lock the case so that two simultaneous transitions cannot both pass the guards.
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    missing = missing_for(case, to_status)
+    if to_status == CaseStatus.WITHDRAWN and not reason.strip():
+        missing.append(_("Indiquez le motif du désistement."))
+    if missing:
+        raise ValidationError(missing)
+    previous = case.status
+    case.status = to_status
+    updated = ["status", "version", "updated_at"]
+    stage_field = STAGE_DATE_FIELDS.get(to_status)
+    if stage_field and not getattr(case, stage_field):
+        setattr(case, stage_field, on or timezone.localdate())
+        updated.append(stage_field)
+    if to_status == CaseStatus.WITHDRAWN:
+        case.withdrawal_reason = reason.strip()
+        updated.append("withdrawal_reason")
+    case.version += 1
+    case.save(update_fields=updated)
+    _audit(
+        actor,
+        "case.transition",
+        case,
+        case,
+        status=[previous, to_status.value],
+        reason=reason.strip(),
+    )
+    return case
+
+
+def case_withdraw(*, actor: User, case: Case, reason: str, on: date | None = None) -> Case:
+    """The person decided not to return. Nothing is deleted."""
+    return case_transition(
+        actor=actor, case=case, to_status=CaseStatus.WITHDRAWN, reason=reason, on=on
+    )
+
+
+# Pre-departure records ----------------------------------------------------------------
+
+
+def _validate_money(value: Decimal | None, currency: str) -> None:
+    if value is not None and (value < 0 or len(currency) != 3 or not currency.isalpha()):
+        raise ValidationError(
+            _("Une valeur doit être positive et avoir une devise ISO 4217 (ex. MAD).")
+        )
+
+
+@transaction.atomic
+def assistance_record(
+    *,
+    actor: User,
+    person: Person,
+    kind: str,
+    given_on: date,
+    quantity: int = 1,
+    value: Decimal | None = None,
+    currency: str = "",
+    provider: Organisation | None = None,
+    note: str = "",
+    distribution: Distribution | None = None,
+) -> Assistance:
+    case = person.case
+    _require(access.can_change_case(actor, case))
+    _require_pre_departure(case)
+    currency = currency.strip().upper()
+    _validate_money(value, currency)
+    if given_on > timezone.localdate():
+        raise ValidationError(_("La date de l'assistance est dans le futur."))
+    assistance = Assistance(
+        person=person,
+        case=case,
+        kind=kind,
+        given_on=given_on,
+        quantity=quantity,
+        value=value,
+        currency=currency if value is not None else "",
+        provider=provider,
+        note=note.strip(),
+        distribution=distribution,
+        recorded_by=actor,
+    )
+    assistance.full_clean()
+    assistance.save()
+    _audit(
+        actor,
+        "assistance.create",
+        assistance,
+        case,
+        kind=kind,
+        given_on=str(given_on),
+        quantity=quantity,
+    )
+    return assistance
+
+
+@transaction.atomic
+def distribution_record(
+    *,
+    actor: User,
+    kind: str,
+    given_on: date,
+    people: list[Person],
+    quantity: int = 1,
+    value: Decimal | None = None,
+    currency: str = "",
+    provider: Organisation | None = None,
+    note: str = "",
+) -> Distribution:
+    """A distribution day: one assistance record per person, all or none."""
+    office = _office_of(actor)
+    if not people:
+        raise ValidationError(_("Choisissez au moins une personne."))
+    distribution = Distribution(
+        office=office, kind=kind, given_on=given_on, note=note.strip(), recorded_by=actor
+    )
+    distribution.full_clean()
+    distribution.save()
+    for person in people:
+        assistance_record(
+            actor=actor,
+            person=person,
+            kind=kind,
+            given_on=given_on,
+            quantity=quantity,
+            value=value,
+            currency=currency,
+            provider=provider,
+            note=note,
+            distribution=distribution,
+        )
+    return distribution
+
+
+@transaction.atomic
+def counselling_record(
+    *, actor: User, case: Case, held_on: date, topics: str, interpreter_language: str = ""
+) -> CounsellingSession:
+    _require(access.can_change_case(actor, case))
+    session = CounsellingSession(
+        case=case,
+        held_on=held_on,
+        counsellor=actor,
+        topics=topics.strip(),
+        interpreter_language=interpreter_language.strip(),
+    )
+    session.full_clean()
+    if held_on > timezone.localdate():
+        raise ValidationError(_("La date de la séance est dans le futur."))
+    session.save()
+    _audit(actor, "counselling.create", session, case, held_on=str(held_on))
+    return session
+
+
+def _checked_upload(upload: UploadedFile[bytes]) -> str:
+    """The file's real type, read from its content; refuses what is too big or not allowed."""
+    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
+        raise ValidationError(
+            _("Le fichier dépasse %(size)s Mo.") % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
+        )
+    head = upload.read(512)
+    upload.seek(0)
+    kind = filetype.guess(head)
+    if kind is None or kind.mime not in ATTACHMENT_TYPES:
+        raise ValidationError(_("Seuls les fichiers PDF, JPEG et PNG sont acceptés."))
+    return str(kind.mime)
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    actor: User,
+    case: Case,
+    kind: str,
+    upload: UploadedFile[bytes],
+    person: Person | None = None,
+    document_date: date | None = None,
+) -> Attachment:
+    _require(access.can_change_case(actor, case))
+    if person is not None and person.case_id != case.pk:
+        raise ValidationError(_("Cette personne n'appartient pas au dossier."))
+    content_type = _checked_upload(upload)
+    attachment = Attachment(
+        case=case,
+        person=person,
+        kind=kind,
+        original_name=(upload.name or "")[:200],
+        content_type=content_type,
+        size=upload.size or 0,
+        document_date=document_date,
+        uploaded_by=actor,
+    )
+    attachment.file.save(upload.name or "upload", upload, save=False)
+    attachment.full_clean()
+    attachment.save()
+    _audit(actor, "attachment.create", attachment, case, kind=kind, size=attachment.size)
+    return attachment
+
+
+@transaction.atomic
+def declaration_record(
+    *,
+    actor: User,
+    case: Case,
+    signatory: Person,
+    signed_on: date,
+    scan: UploadedFile[bytes],
+    guardian_name: str = "",
+) -> ReturnDeclaration:
+    """The signed voluntary return declaration, with its scan."""
+    _require(access.can_change_case(actor, case))
+    _require_pre_departure(case)
+    errors = []
+    if signatory.case_id != case.pk:
+        errors.append(_("Cette personne n'appartient pas au dossier."))
+    if signed_on > timezone.localdate():
+        errors.append(_("La date de signature est dans le futur."))
+    if signatory.is_minor_on(signed_on) and not guardian_name.strip():
+        errors.append(_("La personne est mineure : indiquez le tuteur ou la tutrice qui signe."))
+    if errors:
+        raise ValidationError(errors)
+    attachment = attachment_add(
+        actor=actor,
+        case=case,
+        kind=Attachment.Kind.DECLARATION,
+        upload=scan,
+        person=signatory,
+        document_date=signed_on,
+    )
+    declaration = ReturnDeclaration.objects.create(
+        case=case,
+        signatory=signatory,
+        signed_on=signed_on,
+        guardian_name=guardian_name.strip(),
+        scan=attachment,
+        recorded_by=actor,
+    )
+    _audit(actor, "declaration.create", declaration, case, signed_on=str(signed_on))
+    return declaration
+
+
+@transaction.atomic
+def sensitive_note_add(*, actor: User, case: Case, kind: str, text: str) -> SensitiveNote:
+    _require(access.can_see_sensitive_notes(actor, case))
+    note = SensitiveNote(case=case, kind=kind, text=text.strip(), author=actor)
+    note.full_clean()
+    note.save()
+    # The audit trail says a note was written, never what it says.
+    _audit(actor, "sensitive_note.create", note, case, kind=kind)
+    return note
+
+
+def case_view_record(*, actor: User, case: Case) -> None:
+    """Every opening of a case file is traced."""
+    audit_record(actor=actor, action="case.view", target=case)
