@@ -29,7 +29,7 @@ test: translations
 
 # For developers after changing interface strings (needs GNU gettext).
 messages: install
-	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale en --locale ar --no-obsolete --add-location file --ignore '.venv/*' --ignore 'var/*'
+	$(DEV_ENV) $(BIN)/python manage.py makemessages --locale en --locale ar --no-obsolete --add-location file --ignore '.venv/*' --ignore 'var/*' --ignore 'tests/*' --ignore 'bench/*'
 
 lint: install
 	$(BIN)/ruff check .

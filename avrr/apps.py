@@ -16,7 +16,7 @@ def _register_navigation() -> None:
     from avrr.navigation import NavEntry, register
     from avrr.roles import Role
 
-    register(NavEntry(_("Accueil"), "home", lambda user: rules.active_user(user) is not None))
+    register(NavEntry(_("Accueil"), "home", lambda user: rules.active_user(user) is not None, 0))
     register(
         NavEntry(
             _("API"),
@@ -24,9 +24,10 @@ def _register_navigation() -> None:
             lambda user: rules.has_role(
                 user, Role.ADMIN, Role.NGO_REFERRER, Role.MINISTRY_FOCAL_POINT
             ),
+            900,
         )
     )
-    register(NavEntry(_("Administration"), "admin:index", rules.can_use_admin_site))
+    register(NavEntry(_("Administration"), "admin:index", rules.can_use_admin_site, 1000))
 
 
 class AvrrConfig(AppConfig):

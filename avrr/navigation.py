@@ -13,6 +13,7 @@ class NavEntry:
     label: str | Promise
     url_name: str
     is_visible: Callable[[AnyUser], bool]
+    position: int = 100
 
 
 _entries: list[NavEntry] = []
@@ -21,6 +22,7 @@ _entries: list[NavEntry] = []
 def register(entry: NavEntry) -> None:
     if all(existing.url_name != entry.url_name for existing in _entries):
         _entries.append(entry)
+        _entries.sort(key=lambda existing: existing.position)
 
 
 def entries_for(user: AnyUser) -> list[NavEntry]:

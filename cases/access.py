@@ -31,6 +31,11 @@ def cases_for(user: AnyUser) -> QuerySet[Case]:
     return Case.objects.none()
 
 
+def can_list_cases(user: AnyUser) -> bool:
+    """Ministries and partner NGOs never browse cases."""
+    return rules.sees_personal_data(user)
+
+
 def case_for(user: AnyUser, pk: int) -> Case:
     case = cases_for(user).filter(pk=pk).first()
     if case is None:
@@ -80,12 +85,16 @@ def sensitive_notes_for(user: AnyUser, case: Case) -> QuerySet[SensitiveNote]:
     return case.sensitive_notes.select_related("author")
 
 
-def assignable_caseworkers(case: Case) -> QuerySet[User]:
+def assignable_caseworkers_of(office: Organisation) -> QuerySet[User]:
     return User.objects.filter(
-        organisation=case.office_id,
+        organisation=office,
         role__in=[Role.CASEWORKER, Role.SUPERVISOR],
         is_active=True,
     ).order_by("last_name", "first_name")
+
+
+def assignable_caseworkers(case: Case) -> QuerySet[User]:
+    return assignable_caseworkers_of(case.office)
 
 
 def offices_for(user: AnyUser) -> QuerySet[Organisation]:

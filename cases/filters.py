@@ -4,15 +4,22 @@ import re
 from typing import Any
 
 import django_filters
+from django import forms
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
+from avrr.forms import BootstrapMixin
 from avrr.models import Organisation, User
 from cases import access
 from cases.models import Case, CaseStatus, Person, Vulnerability, VulnerabilityCode
 from cases.names import name_tokens
+
+
+class FilterForm(BootstrapMixin, forms.Form):
+    pass
+
 
 CASE_NUMBER = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,12}-\d{4}-\d{1,6}$", re.IGNORECASE)
 
@@ -25,14 +32,23 @@ class CaseFilter(django_filters.FilterSet):
     office = django_filters.ModelChoiceFilter(
         label=_("Bureau"),
         queryset=Organisation.objects.none(),
+        empty_label=_("Tous"),
     )
-    assigned_to = django_filters.ModelChoiceFilter(label=_("Agent·e"), queryset=User.objects.none())
+    assigned_to = django_filters.ModelChoiceFilter(
+        label=_("Agent·e"), queryset=User.objects.none(), empty_label=_("Tous")
+    )
     mine = django_filters.BooleanFilter(label=_("Mes dossiers"), method="only_mine")
     nationality = django_filters.ChoiceFilter(
-        label=_("Nationalité"), choices=list(countries), method="with_nationality"
+        label=_("Nationalité"),
+        choices=list(countries),
+        method="with_nationality",
+        empty_label=_("Toutes"),
     )
     vulnerability = django_filters.ChoiceFilter(
-        label=_("Vulnérabilité"), choices=VulnerabilityCode.choices, method="with_vulnerability"
+        label=_("Vulnérabilité"),
+        choices=VulnerabilityCode.choices,
+        method="with_vulnerability",
+        empty_label=_("Toutes"),
     )
     registered_after = django_filters.DateFilter(
         label=_("Enregistré à partir du"), field_name="registered_on", lookup_expr="gte"
@@ -42,6 +58,7 @@ class CaseFilter(django_filters.FilterSet):
     )
     ordering = django_filters.OrderingFilter(
         label=_("Tri"),
+        empty_label=_("Les plus récents"),
         fields=(("registered_on", "registered_on"), ("number", "number"), ("priority", "priority")),
         field_labels={
             "registered_on": _("Date d'enregistrement"),
@@ -52,6 +69,7 @@ class CaseFilter(django_filters.FilterSet):
 
     class Meta:
         model = Case
+        form = FilterForm
         fields = ["q", "status", "office", "assigned_to", "mine", "nationality", "vulnerability"]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -65,7 +83,9 @@ class CaseFilter(django_filters.FilterSet):
         if not value:
             return queryset
         if CASE_NUMBER.match(value):
-            return queryset.filter(number__iexact=value)
+            # "MA-RBA-2026-123" finds MA-RBA-2026-000123.
+            prefix, sequence = value.upper().rsplit("-", 1)
+            return queryset.filter(number=f"{prefix}-{int(sequence):06d}")
         document = value.upper()
         people = Person.objects.filter(case=OuterRef("pk"))
         by_document = people.filter(

@@ -204,7 +204,7 @@ class Person(models.Model):
         _("date de naissance"),
         null=True,
         blank=True,
-        help_text=_("Si seule l'année est connue, le 1er juillet de cette année."),
+        help_text=_("Estimée quand seule l'année (le 1er juillet) ou l'âge est connu."),
     )
     birth_date_precision = models.CharField(
         _("précision de la date de naissance"),

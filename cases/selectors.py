@@ -5,7 +5,15 @@ from typing import Any
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
 
 from avrr.models import AuditEvent
-from cases.models import Case, Person, Relationship
+from cases.models import (
+    Assistance,
+    Attachment,
+    Case,
+    CounsellingSession,
+    Person,
+    Relationship,
+    ReturnDeclaration,
+)
 
 
 def case_list(cases: QuerySet[Case]) -> QuerySet[Case]:
@@ -39,12 +47,15 @@ def case_detail(cases: QuerySet[Case]) -> QuerySet[Case]:
             .prefetch_related("vulnerabilities")
             .order_by("id"),
         ),
-        "assistance__person",
-        "assistance__provider",
-        "counselling_sessions__counsellor",
-        "declarations__signatory",
-        "declarations__scan",
-        "attachments__person",
+        Prefetch("assistance", queryset=Assistance.objects.select_related("person", "provider")),
+        Prefetch(
+            "counselling_sessions",
+            queryset=CounsellingSession.objects.select_related("counsellor"),
+        ),
+        Prefetch(
+            "declarations", queryset=ReturnDeclaration.objects.select_related("signatory", "scan")
+        ),
+        Prefetch("attachments", queryset=Attachment.objects.select_related("person")),
     )
 
 

@@ -5,15 +5,17 @@ transaction and leaves an audit event in the case's timeline.
 """
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 import filetype
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F, Model, Q
+from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -83,8 +85,10 @@ def _audit(actor: User, action: str, target: Model, case: Case, **changes: Any) 
 def case_number_allocate(*, office: Organisation, year: int) -> str:
     """The next number for the office and year, e.g. MA-RBA-2026-000123.
 
-    One atomic upsert: concurrent registrations each get their own number, and a number
-    given once is never given again, even if its case is not saved.
+    One atomic upsert that locks the office's counter until the registration commits:
+    concurrent registrations each get their own number. The increment belongs to the
+    registration's transaction, so a registration that fails leaves no gap; a number
+    given to a saved case is never given again (cases are never deleted).
     """
     table = CaseNumberSequence._meta.db_table
     with connection.cursor() as cursor:
@@ -125,15 +129,20 @@ class PersonData:
 
 
 def _birth(data: PersonData, registered_on: date) -> tuple[date | None, str]:
-    """Exact date, else 1 July of the birth year (given, or derived from the age)."""
+    """Exact date; else 1 July of the birth year; else, from the age at registration, the
+    middle of the year of birth dates that give that age (so the age is kept)."""
     if data.birth_date is not None:
         return data.birth_date, BirthDatePrecision.EXACT
-    year = data.birth_year
-    if year is None and data.age is not None:
-        year = registered_on.year - data.age
-    if year is None:
-        return None, BirthDatePrecision.EXACT
-    return date(year, 7, 1), BirthDatePrecision.YEAR
+    if data.birth_year is not None:
+        return date(data.birth_year, 7, 1), BirthDatePrecision.YEAR
+    if data.age is not None:
+        latest_birth = registered_on - relativedelta(years=data.age)
+        return latest_birth - timedelta(days=182), BirthDatePrecision.YEAR
+    return None, BirthDatePrecision.EXACT
+
+
+def _document_number(raw: str) -> str:
+    return "".join(raw.split()).upper()
 
 
 def _build_person(case: Case, data: PersonData) -> Person:
@@ -155,8 +164,8 @@ def _build_person(case: Case, data: PersonData) -> Person:
         marital_status=data.marital_status,
         education_level=data.education_level,
         occupation=data.occupation.strip(),
-        id_document_number=data.id_document_number.strip().upper(),
-        travel_document_number=data.travel_document_number.strip().upper(),
+        id_document_number=_document_number(data.id_document_number),
+        travel_document_number=_document_number(data.travel_document_number),
     )
     person.name_key = name_key(person.family_name, person.given_name)
     return person
@@ -214,6 +223,18 @@ def duplicate_candidates(person: Person) -> list[Person]:
     return list(matches[:10])
 
 
+def _review_duplicates(person: Person) -> None:
+    """Flag the person for review when someone known resembles them (and none is linked)."""
+    if person.duplicate_review == DuplicateReview.LINKED:
+        return
+    review = DuplicateReview.PENDING if duplicate_candidates(person) else DuplicateReview.NONE
+    if review == DuplicateReview.NONE and person.duplicate_review == DuplicateReview.DISMISSED:
+        return
+    if person.duplicate_review != review:
+        person.duplicate_review = review
+        person.save(update_fields=["duplicate_review"])
+
+
 def _store_people(
     *, actor: User, case: Case, people: list[tuple[Person, list[str]]]
 ) -> list[Person]:
@@ -223,9 +244,7 @@ def _store_people(
         Vulnerability.objects.bulk_create(
             Vulnerability(person=person, code=code) for code in sorted(set(codes))
         )
-        if duplicate_candidates(person):
-            person.duplicate_review = DuplicateReview.PENDING
-            person.save(update_fields=["duplicate_review"])
+        _review_duplicates(person)
         _audit(actor, "person.create", person, case, vulnerabilities=sorted(set(codes)))
     return [person for person, _codes in people]
 
@@ -243,14 +262,19 @@ def case_register(
 ) -> Case:
     """Open a case for a principal applicant and the family members returning with them."""
     office = _office_of(actor)
+    assigned_to = assigned_to or actor
+    if not access.assignable_caseworkers_of(office).filter(pk=assigned_to.pk).exists():
+        raise ValidationError(_("Cette personne ne travaille pas dans le bureau du dossier."))
     case = Case(
         office=office,
-        assigned_to=assigned_to or actor,
+        assigned_to=assigned_to,
         referral_source=referral_source,
         referring_organisation=referring_organisation,
         priority=priority,
         registered_on=registered_on or timezone.localdate(),
     )
+    if case.registered_on > timezone.localdate():
+        raise ValidationError(_("La date d'enregistrement est dans le futur."))
     built = [(_build_person(case, data), data.vulnerabilities) for data in people]
     _validate_household(case, built)
     case.number = case_number_allocate(office=office, year=case.registered_on.year)
@@ -265,6 +289,7 @@ def case_register(
 
 @transaction.atomic
 def person_add(*, actor: User, case: Case, data: PersonData) -> Person:
+    case = _locked_case(case.pk)
     _require(access.can_change_case(actor, case))
     _require_pre_departure(case)
     person = _build_person(case, data)
@@ -277,25 +302,36 @@ def person_add(*, actor: User, case: Case, data: PersonData) -> Person:
     return stored
 
 
-PERSON_EDITABLE_FIELDS = frozenset(
+# Changing these may make the person resemble someone already known.
+DUPLICATE_FIELDS = frozenset(
     {
         "family_name",
         "given_name",
-        "family_name_ar",
-        "given_name_ar",
-        "sex",
-        "birth_date",
-        "birth_date_precision",
         "nationality",
-        "country_of_return",
-        "phone",
-        "languages",
-        "marital_status",
-        "education_level",
-        "occupation",
+        "birth_date",
         "id_document_number",
         "travel_document_number",
     }
+)
+
+# In the order the forms show them.
+PERSON_EDITABLE_FIELDS = (
+    "family_name",
+    "given_name",
+    "family_name_ar",
+    "given_name_ar",
+    "sex",
+    "birth_date",
+    "birth_date_precision",
+    "nationality",
+    "country_of_return",
+    "phone",
+    "languages",
+    "marital_status",
+    "education_level",
+    "occupation",
+    "id_document_number",
+    "travel_document_number",
 )
 
 
@@ -316,8 +352,9 @@ def _update_versioned(
         setattr(instance, name, value)
     instance.version = expected_version + 1
     instance.full_clean(validate_constraints=False, validate_unique=False)
+    stamps = {"updated_at": timezone.now()} if isinstance(instance, Case) else {}
     updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1, **changes
+        version=F("version") + 1, **changes, **stamps
     )
     if not updated:  # saved by someone else between our read and our write
         raise EditConflict(model.objects.get(pk=instance.pk))
@@ -328,39 +365,56 @@ def _update_versioned(
 def person_update(
     *, actor: User, person: Person, expected_version: int, changes: dict[str, Any]
 ) -> Person:
-    _require(access.can_change_case(actor, person.case))
-    unknown = set(changes) - PERSON_EDITABLE_FIELDS
+    case = _locked_case(person.case_id)
+    _require(access.can_change_case(actor, case))
+    _require_pre_departure(case)
+    unknown = set(changes).difference(PERSON_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
             _("Champs non modifiables : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
+    for number_field in ("id_document_number", "travel_document_number"):
+        if number_field in changes:
+            changes[number_field] = _document_number(changes[number_field] or "")
     if {"family_name", "given_name"} & set(changes):
         changes["name_key"] = name_key(
             changes.get("family_name", person.family_name),
             changes.get("given_name", person.given_name),
         )
+    # The edited person must still make a valid household, as at registration.
+    edited = Person(**{**model_to_dict(person, exclude=["id", "case", "linked_person"]), **changes})
+    edited.case = case
+    household = [
+        (
+            edited if member.pk == person.pk else member,
+            [v.code for v in member.vulnerabilities.all()],
+        )
+        for member in case.people.prefetch_related("vulnerabilities")
+    ]
+    _validate_household(case, household)
     diff = _update_versioned(instance=person, expected_version=expected_version, changes=changes)
     diff.pop("name_key", None)
-    _audit(actor, "person.update", person, person.case, **diff)
+    if DUPLICATE_FIELDS & set(diff):
+        _review_duplicates(person)
+    _audit(actor, "person.update", person, case, **diff)
     return person
 
 
-CASE_EDITABLE_FIELDS = frozenset(
-    {
-        "priority",
-        "referral_source",
-        "referring_organisation",
-        "justice_decision",
-        "justice_decision_on",
-        "justice_reference",
-    }
+CASE_EDITABLE_FIELDS = (
+    "priority",
+    "referral_source",
+    "referring_organisation",
+    "justice_decision",
+    "justice_decision_on",
+    "justice_reference",
 )
 
 
 @transaction.atomic
 def case_update(*, actor: User, case: Case, expected_version: int, changes: dict[str, Any]) -> Case:
     _require(access.can_change_case(actor, case))
-    unknown = set(changes) - CASE_EDITABLE_FIELDS
+    _require_pre_departure(_locked_case(case.pk))
+    unknown = set(changes).difference(CASE_EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(
             _("Champs non modifiables : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
@@ -376,12 +430,15 @@ def case_update(*, actor: User, case: Case, expected_version: int, changes: dict
 
 @transaction.atomic
 def case_assign(*, actor: User, case: Case, assignee: User) -> Case:
+    case = _locked_case(case.pk)
     _require(access.can_reassign(actor, case))
     if not access.assignable_caseworkers(case).filter(pk=assignee.pk).exists():
         raise ValidationError(_("Cette personne ne travaille pas dans le bureau du dossier."))
     previous = case.assigned_to.get_username() if case.assigned_to else ""
     case.assigned_to = assignee
-    case.save(update_fields=["assigned_to", "updated_at"])
+    # A new version: an edit prepared before the reassignment must be looked at again.
+    case.version += 1
+    case.save(update_fields=["assigned_to", "version", "updated_at"])
     _audit(actor, "case.assign", case, case, assigned_to=[previous, assignee.get_username()])
     return case
 
@@ -422,6 +479,12 @@ def duplicate_dismiss(*, actor: User, person: Person) -> Person:
 
 
 # Workflow -----------------------------------------------------------------------------
+
+
+def _locked_case(case_id: int) -> Case:
+    """The case as it is now, locked until the caller's transaction ends, so that a check
+    of its status cannot be overtaken by a simultaneous transition."""
+    return Case.objects.select_for_update().get(pk=case_id)
 
 
 def _require_pre_departure(case: Case) -> None:
@@ -506,7 +569,7 @@ def assistance_record(
     note: str = "",
     distribution: Distribution | None = None,
 ) -> Assistance:
-    case = person.case
+    case = _locked_case(person.case_id)
     _require(access.can_change_case(actor, case))
     _require_pre_departure(case)
     currency = currency.strip().upper()
@@ -541,40 +604,41 @@ def assistance_record(
 
 
 @transaction.atomic
+def assistance_record_many(
+    *, actor: User, people: list[Person], **assistance: Any
+) -> list[Assistance]:
+    """The same assistance for several people: recorded for all of them or for none."""
+    if not people:
+        raise ValidationError(_("Choisissez au moins une personne."))
+    return [assistance_record(actor=actor, person=person, **assistance) for person in people]
+
+
+@transaction.atomic
 def distribution_record(
     *,
     actor: User,
     kind: str,
     given_on: date,
     people: list[Person],
-    quantity: int = 1,
-    value: Decimal | None = None,
-    currency: str = "",
-    provider: Organisation | None = None,
     note: str = "",
+    **assistance: Any,
 ) -> Distribution:
-    """A distribution day: one assistance record per person, all or none."""
+    """A distribution day: the same assistance to people of several cases of the office."""
     office = _office_of(actor)
-    if not people:
-        raise ValidationError(_("Choisissez au moins une personne."))
     distribution = Distribution(
         office=office, kind=kind, given_on=given_on, note=note.strip(), recorded_by=actor
     )
     distribution.full_clean()
     distribution.save()
-    for person in people:
-        assistance_record(
-            actor=actor,
-            person=person,
-            kind=kind,
-            given_on=given_on,
-            quantity=quantity,
-            value=value,
-            currency=currency,
-            provider=provider,
-            note=note,
-            distribution=distribution,
-        )
+    assistance_record_many(
+        actor=actor,
+        people=people,
+        kind=kind,
+        given_on=given_on,
+        note=note,
+        distribution=distribution,
+        **assistance,
+    )
     return distribution
 
 
@@ -598,7 +662,7 @@ def counselling_record(
     return session
 
 
-def _checked_upload(upload: UploadedFile[bytes]) -> str:
+def _checked_upload(upload: UploadedFile[bytes]) -> Any:
     """The file's real type, read from its content; refuses what is too big or not allowed."""
     if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
@@ -609,7 +673,7 @@ def _checked_upload(upload: UploadedFile[bytes]) -> str:
     kind = filetype.guess(head)
     if kind is None or kind.mime not in ATTACHMENT_TYPES:
         raise ValidationError(_("Seuls les fichiers PDF, JPEG et PNG sont acceptés."))
-    return str(kind.mime)
+    return kind
 
 
 @transaction.atomic
@@ -625,19 +689,20 @@ def attachment_add(
     _require(access.can_change_case(actor, case))
     if person is not None and person.case_id != case.pk:
         raise ValidationError(_("Cette personne n'appartient pas au dossier."))
-    content_type = _checked_upload(upload)
+    file_type = _checked_upload(upload)
     attachment = Attachment(
         case=case,
         person=person,
         kind=kind,
         original_name=(upload.name or "")[:200],
-        content_type=content_type,
+        content_type=file_type.mime,
         size=upload.size or 0,
         document_date=document_date,
         uploaded_by=actor,
     )
-    attachment.file.save(upload.name or "upload", upload, save=False)
-    attachment.full_clean()
+    # Everything is checked before the file is written, so a refusal leaves no file behind.
+    attachment.full_clean(exclude=["file"])
+    attachment.file.save(f"upload.{file_type.extension}", upload, save=False)
     attachment.save()
     _audit(actor, "attachment.create", attachment, case, kind=kind, size=attachment.size)
     return attachment
@@ -654,6 +719,7 @@ def declaration_record(
     guardian_name: str = "",
 ) -> ReturnDeclaration:
     """The signed voluntary return declaration, with its scan."""
+    case = _locked_case(case.pk)
     _require(access.can_change_case(actor, case))
     _require_pre_departure(case)
     errors = []
@@ -694,6 +760,10 @@ def sensitive_note_add(*, actor: User, case: Case, kind: str, text: str) -> Sens
     # The audit trail says a note was written, never what it says.
     _audit(actor, "sensitive_note.create", note, case, kind=kind)
     return note
+
+
+def attachment_view_record(*, actor: User, attachment: Attachment) -> None:
+    audit_record(actor=actor, action="attachment.view", target=attachment, scope=attachment.case)
 
 
 def case_view_record(*, actor: User, case: Case) -> None:

@@ -6,12 +6,12 @@ from avrr.models import User
 from avrr.roles import Role
 
 EXPECTED_NAVIGATION = {
-    Role.CASEWORKER: ["home"],
-    Role.SUPERVISOR: ["home"],
-    Role.REINTEGRATION_OFFICER: ["home"],
+    Role.CASEWORKER: ["home", "cases:list"],
+    Role.SUPERVISOR: ["home", "cases:list", "cases:caseload"],
+    Role.REINTEGRATION_OFFICER: ["home", "cases:list"],
     Role.MINISTRY_FOCAL_POINT: ["home", "api-docs"],
     Role.NGO_REFERRER: ["home", "api-docs"],
-    Role.ADMIN: ["home", "api-docs", "admin:index"],
+    Role.ADMIN: ["home", "cases:list", "cases:caseload", "api-docs", "admin:index"],
 }
 
 

@@ -10,10 +10,16 @@ from avrr.roles import Role
 from tests.avrr.test_navigation import EXPECTED_NAVIGATION
 from tests.factories import PERSONA_PASSWORD
 
-NAV_LABELS_FR = {"home": "Accueil", "api-docs": "API", "admin:index": "Administration"}
+NAV_LABELS_FR = {
+    "home": "Accueil",
+    "cases:list": "Dossiers",
+    "cases:caseload": "Charge de travail",
+    "api-docs": "API",
+    "admin:index": "Administration",
+}
 
 
-def _sign_in(page: Page, live_server: LiveServer, username: str) -> None:
+def sign_in(page: Page, live_server: LiveServer, username: str) -> None:
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PERSONA_PASSWORD)
@@ -28,7 +34,7 @@ def test_each_role_navigation_and_arabic(
     persona: User,
     screenshot_dir: Path,
 ) -> None:
-    _sign_in(page, live_server, persona.username)
+    sign_in(page, live_server, persona.username)
     expect(page.locator("html")).to_have_attribute("dir", "ltr")
     expected = [NAV_LABELS_FR[name] for name in EXPECTED_NAVIGATION[Role(persona.role)]]
     expect(page.get_by_test_id("navigation").locator("a")).to_have_text(expected)

@@ -6,15 +6,16 @@ from avrr.demo import demo_loaders, demo_seed
 
 
 class Command(BaseCommand):
-    help = "Load demo organisations and one demo user per role; print their passwords."
+    help = "Load demo organisations, one demo user per role and each app's demo records."
 
     def handle(self, *args: Any, **options: Any) -> None:
         logins = demo_seed()
-        for loader in demo_loaders():
-            self.stdout.write(loader())
+        summaries = [loader() for loader in demo_loaders()]
         self.stdout.write(self.style.SUCCESS("Demo users (new passwords at every run):"))
         for login in logins:
             self.stdout.write(
                 f"  {login.role.value:<22} {login.username:<22} {login.password}"
                 f"   ({login.organisation})"
             )
+        for summary in summaries:
+            self.stdout.write(summary)

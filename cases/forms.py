@@ -1,0 +1,283 @@
+"""Forms of the case pages. They parse and check input; the services do the writing."""
+
+from datetime import date
+from typing import Any, cast
+
+from django import forms
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries import countries
+
+from avrr.forms import BootstrapMixin
+from avrr.models import Organisation, User
+from cases.models import (
+    AssistanceKind,
+    Attachment,
+    Case,
+    CaseStatus,
+    EducationLevel,
+    MaritalStatus,
+    Person,
+    Priority,
+    ReferralSource,
+    Relationship,
+    SensitiveNote,
+    Sex,
+    VulnerabilityCode,
+)
+from cases.services import CASE_EDITABLE_FIELDS, PERSON_EDITABLE_FIELDS, PersonData
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def _country_choices() -> list[tuple[str, str]]:
+    # Called at each rendering, so the names are in the user's language.
+    return [(code, str(name)) for code, name in countries]
+
+
+def _not_in_future(value: date) -> date:
+    if value > timezone.localdate():
+        raise forms.ValidationError(_("La date est dans le futur."))
+    return value
+
+
+class CaseForm(BootstrapMixin, forms.Form):
+    registered_on = forms.DateField(
+        label=_("Date d'enregistrement"), widget=DateInput(), initial=timezone.localdate
+    )
+    referral_source = forms.ChoiceField(
+        label=_("Comment la personne est venue"), choices=ReferralSource.choices
+    )
+    referring_organisation = forms.ModelChoiceField(
+        label=_("Organisation référente"),
+        queryset=Organisation.objects.filter(
+            kind__in=[Organisation.Kind.NGO, Organisation.Kind.GOVERNMENT], is_active=True
+        ),
+        required=False,
+    )
+    priority = forms.TypedChoiceField(
+        label=_("Priorité"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
+    )
+
+    def clean_registered_on(self) -> date:
+        return _not_in_future(self.cleaned_data["registered_on"])
+
+
+class PersonForm(BootstrapMixin, forms.Form):
+    relationship = forms.ChoiceField(label=_("Lien"), choices=Relationship.choices)
+    family_name = forms.CharField(label=_("Nom"), max_length=100)
+    given_name = forms.CharField(label=_("Prénom"), max_length=100)
+    family_name_ar = forms.CharField(label=_("Nom (arabe)"), max_length=100, required=False)
+    given_name_ar = forms.CharField(label=_("Prénom (arabe)"), max_length=100, required=False)
+    sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices)
+    birth_date = forms.DateField(label=_("Date de naissance"), widget=DateInput(), required=False)
+    birth_year = forms.IntegerField(
+        label=_("ou année de naissance"), min_value=1900, max_value=2100, required=False
+    )
+    age = forms.IntegerField(label=_("ou âge"), min_value=0, max_value=120, required=False)
+    nationality = forms.ChoiceField(label=_("Nationalité"), choices=_country_choices)
+    country_of_return = forms.ChoiceField(
+        label=_("Pays de retour"),
+        choices=lambda: [("", str(_("Comme la nationalité"))), *_country_choices()],
+        required=False,
+    )
+    phone = forms.CharField(label=_("Téléphone"), max_length=32, required=False)
+    languages = forms.CharField(label=_("Langues parlées"), max_length=200, required=False)
+    marital_status = forms.ChoiceField(
+        label=_("Situation familiale"),
+        choices=[("", "—"), *MaritalStatus.choices],
+        required=False,
+    )
+    education_level = forms.ChoiceField(
+        label=_("Niveau d'études"), choices=[("", "—"), *EducationLevel.choices], required=False
+    )
+    occupation = forms.CharField(label=_("Profession"), max_length=100, required=False)
+    id_document_number = forms.CharField(
+        label=_("N° de pièce d'identité"), max_length=50, required=False
+    )
+    travel_document_number = forms.CharField(
+        label=_("N° de document de voyage"), max_length=50, required=False
+    )
+    vulnerabilities = forms.MultipleChoiceField(
+        label=_("Vulnérabilités"),
+        choices=VulnerabilityCode.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not any(data.get(name) is not None for name in ("birth_date", "birth_year", "age")):
+            raise forms.ValidationError(
+                _("Indiquez la date de naissance, l'année de naissance ou l'âge.")
+            )
+        return data
+
+    def person_data(self) -> PersonData:
+        data = self.cleaned_data
+        return PersonData(
+            **{name: data[name] for name in PersonData.__dataclass_fields__ if name in data}
+        )
+
+
+class BasePeopleFormSet(forms.BaseFormSet[PersonForm]):
+    def clean(self) -> None:
+        if any(self.errors):
+            return
+        principals = [
+            form
+            for form in self.forms
+            if form.cleaned_data and form.cleaned_data.get("relationship") == Relationship.PRINCIPAL
+        ]
+        if len(principals) != 1:
+            raise forms.ValidationError(_("Indiquez exactement un·e demandeur·se principal·e."))
+
+
+PeopleFormSet = forms.formset_factory(
+    PersonForm, formset=BasePeopleFormSet, extra=0, min_num=1, validate_min=True, max_num=15
+)
+
+
+class PersonEditForm(BootstrapMixin, forms.ModelForm[Person]):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Person
+        fields = list(PERSON_EDITABLE_FIELDS)
+        widgets = {"birth_date": DateInput()}
+
+
+class CaseEditForm(BootstrapMixin, forms.ModelForm[Case]):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Case
+        fields = list(CASE_EDITABLE_FIELDS)
+        widgets = {"justice_decision_on": DateInput()}
+
+
+def limit_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
+    """Offer only `queryset` in the form's model choice field `name`."""
+    cast(forms.ModelChoiceField[Any], form.fields[name]).queryset = queryset
+
+
+class AssistanceForm(BootstrapMixin, forms.Form):
+    people = forms.ModelMultipleChoiceField(
+        label=_("Bénéficiaires"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kind = forms.ChoiceField(label=_("Type d'assistance"), choices=AssistanceKind.choices)
+    given_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    quantity = forms.IntegerField(label=_("Quantité"), min_value=1, initial=1)
+    value = forms.DecimalField(
+        label=_("Valeur unitaire"), max_digits=12, decimal_places=2, min_value=0, required=False
+    )
+    currency = forms.CharField(
+        label=_("Devise (ISO 4217)"), max_length=3, min_length=3, required=False, initial="MAD"
+    )
+    provider = forms.ModelChoiceField(
+        label=_("Organisation prestataire"),
+        queryset=Organisation.objects.filter(is_active=True),
+        required=False,
+    )
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+    def clean_given_on(self) -> date:
+        return _not_in_future(self.cleaned_data["given_on"])
+
+    def service_arguments(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "kind": data["kind"],
+            "given_on": data["given_on"],
+            "quantity": data["quantity"],
+            "value": data["value"],
+            "currency": data["currency"] or "",
+            "provider": data["provider"],
+            "note": data["note"],
+        }
+
+
+class DistributionForm(AssistanceForm):
+    """A distribution day: the same assistance to people of several cases."""
+
+    people = forms.ModelMultipleChoiceField(
+        label=_("Bénéficiaires"),
+        queryset=Person.objects.none(),
+        widget=forms.SelectMultiple(attrs={"size": 14}),
+    )
+
+
+class CounsellingForm(BootstrapMixin, forms.Form):
+    held_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+    topics = forms.CharField(label=_("Sujets abordés"), widget=forms.Textarea(attrs={"rows": 3}))
+    interpreter_language = forms.CharField(
+        label=_("Langue de l'interprète"), max_length=50, required=False
+    )
+
+    def clean_held_on(self) -> date:
+        return _not_in_future(self.cleaned_data["held_on"])
+
+
+class DeclarationForm(BootstrapMixin, forms.Form):
+    signatory = forms.ModelChoiceField(label=_("Personne"), queryset=Person.objects.none())
+    signed_on = forms.DateField(
+        label=_("Signée le"), widget=DateInput(), initial=timezone.localdate
+    )
+    guardian_name = forms.CharField(
+        label=_("Tuteur·rice signataire (pour un mineur)"), max_length=200, required=False
+    )
+    scan = forms.FileField(label=_("Scan signé (PDF, JPEG ou PNG)"))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "signatory", case.people.all())
+
+
+class AttachmentForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=Attachment.Kind.choices)
+    person = forms.ModelChoiceField(
+        label=_("Personne"), queryset=Person.objects.none(), required=False
+    )
+    document_date = forms.DateField(label=_("Date du document"), widget=DateInput(), required=False)
+    file = forms.FileField(label=_("Fichier (PDF, JPEG ou PNG, 10 Mo au plus)"))
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "person", case.people.all())
+
+
+class SensitiveNoteForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Type"), choices=SensitiveNote.Kind.choices)
+    text = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class WithdrawalForm(BootstrapMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Motif du désistement"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    withdrawn_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
+
+    def clean_withdrawn_on(self) -> date:
+        return _not_in_future(self.cleaned_data["withdrawn_on"])
+
+
+class TransitionForm(forms.Form):
+    to_status = forms.ChoiceField(choices=CaseStatus.choices)
+
+
+class AssignForm(BootstrapMixin, forms.Form):
+    assigned_to = forms.ModelChoiceField(label=_("Assigner à"), queryset=User.objects.none())
+
+    def __init__(self, *args: Any, caseworkers: QuerySet[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        limit_choices(self, "assigned_to", caseworkers)

@@ -1,0 +1,110 @@
+"""A caseworker registers a mother and two children and takes the case to `ready`;
+another case is withdrawn. Screenshots of the list and the case page in French and Arabic."""
+
+from pathlib import Path
+
+from playwright.sync_api import FilePayload, Page, expect
+from pytest_django import Settings
+from pytest_django.live_server_helper import LiveServer
+
+from avrr.models import User
+from cases.models import Assistance, Case, CaseStatus
+from tests.browser.test_roles import sign_in
+from tests.factories import person_data, register_case
+
+PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
+
+
+def _fill_person(
+    page: Page, index: int, *, relationship: str, given: str, sex: str, born: str
+) -> None:
+    prefix = f"#id_people-{index}-"
+    page.select_option(prefix + "relationship", relationship)
+    page.fill(prefix + "family_name", "Kouyaté")
+    page.fill(prefix + "given_name", given)
+    page.select_option(prefix + "sex", sex)
+    page.fill(prefix + "birth_date", born)
+    page.select_option(prefix + "nationality", "GN")
+
+
+def test_caseworker_journey(
+    page: Page,
+    live_server: LiveServer,
+    transactional_db: None,
+    caseworker: User,
+    screenshot_dir: Path,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    sign_in(page, live_server, caseworker.username)
+    page.get_by_role("link", name="Dossiers").first.click()
+    page.get_by_test_id("register-case").click()
+
+    _fill_person(page, 0, relationship="principal", given="Mariama", sex="F", born="1994-05-12")
+    page.check("input[name=people-0-vulnerabilities][value=single_parent]")
+    for index, (given, sex, born) in enumerate(
+        [("Ibrahima", "M", "2017-02-03"), ("Aïssatou", "F", "2020-11-20")], start=1
+    ):
+        page.get_by_role("button", name="Ajouter un membre de la famille").click()
+        _fill_person(page, index, relationship="child", given=given, sex=sex, born=born)
+    page.get_by_role("button", name="Enregistrer le dossier").click()
+
+    expect(page.get_by_test_id("person")).to_have_count(3)
+    case = Case.objects.get()
+    assert case.people.filter(relationship="child").count() == 2
+
+    # A food kit for each of the three.
+    page.get_by_role("link", name="Ajouter").first.click()
+    page.select_option("#id_kind", "food_kit")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_test_id("assistance-row")).to_have_count(3)
+    assert Assistance.objects.filter(case=case, kind="food_kit").count() == 3
+
+    page.locator("#counselling").get_by_role("link", name="Ajouter").click()
+    page.fill("#id_topics", "Projet de retour, réintégration à Conakry")
+    page.fill("#id_interpreter_language", "Soussou")
+    page.get_by_role("button", name="Enregistrer").click()
+
+    page.get_by_role("button", name="Passer à « En assistance »").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("En assistance")
+    expect(page.get_by_test_id("missing")).to_contain_text("déclaration de retour volontaire")
+
+    page.locator("#declaration").get_by_role("link", name="Enregistrer").click()
+    page.select_option("#id_signatory", label="KOUYATÉ Mariama")
+    page.set_input_files(
+        "#id_scan",
+        files=FilePayload(name="declaration.pdf", mimeType="application/pdf", buffer=PDF),
+    )
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_test_id("declaration")).to_have_count(1)
+
+    page.get_by_role("button", name="Passer à « Prêt au départ »").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("Prêt au départ")
+    case.refresh_from_db()
+    assert case.status == CaseStatus.READY
+    page.screenshot(path=screenshot_dir / "case-page-fr.png", full_page=True)
+    page.click("button[name=language][value=ar]")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.screenshot(path=screenshot_dir / "case-page-ar.png", full_page=True)
+    page.click("button[name=language][value=fr]")
+
+    # A withdrawal on another case: nothing is deleted.
+    other = register_case(
+        caseworker, person_data(family_name="Traoré", given_name="Moussa", sex="M")
+    )
+    page.goto(f"{live_server.url}/cases/{other.pk}/")
+    page.get_by_role("link", name="Enregistrer un désistement").click()
+    page.fill("#id_reason", "Souhaite rester au Maroc pour le moment")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_test_id("case-status")).to_have_text("Désisté")
+    other.refresh_from_db()
+    assert other.status == CaseStatus.WITHDRAWN
+    assert other.people.count() == 1
+
+    page.goto(f"{live_server.url}/cases/")
+    expect(page.get_by_test_id("result-count")).to_have_text("2 dossiers")
+    page.screenshot(path=screenshot_dir / "case-list-fr.png", full_page=True)
+    page.click("button[name=language][value=ar]")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    page.screenshot(path=screenshot_dir / "case-list-ar.png", full_page=True)
