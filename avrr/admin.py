@@ -1,12 +1,14 @@
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.contrib.auth.admin import UserAdmin
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from avrr.models import AuditEvent, Organisation, User
+from avrr.api_keys import api_key_revoke
+from avrr.models import ApiKey, AuditEvent, Organisation, User
 from avrr.services import audit_record, user_sync_role
 
 
@@ -84,3 +86,27 @@ class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEvent | None = None) -> bool:
         return False
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(admin.ModelAdmin[ApiKey]):
+    """Keys are created with `manage.py create_api_key` (the key is shown once); here they
+    are listed and revoked."""
+
+    list_display = ("organisation", "name", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_filter = ["organisation"]
+    list_select_related = ["organisation"]
+    readonly_fields = list_display
+    fields = list_display
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiKey | None = None) -> bool:
+        return False
+
+    @admin.action(description=_("Révoquer les clés choisies"))
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiKey]) -> None:
+        for api_key in queryset:
+            api_key_revoke(actor=request.user, api_key=api_key)  # type: ignore[arg-type]

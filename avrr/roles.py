@@ -34,6 +34,8 @@ ROLE_DEFAULT_PERMISSIONS: dict[Role, list[str]] = {
         "authtoken.add_tokenproxy",
         "authtoken.view_tokenproxy",
         "authtoken.delete_tokenproxy",
+        "avrr.view_apikey",
+        "avrr.change_apikey",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
     ],

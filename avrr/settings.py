@@ -199,7 +199,8 @@ CACHES = {
 # REST API.
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        # Token first, so that a request without credentials is answered 401.
+        # Keys first, so that a request without credentials is answered 401.
+        "avrr.api_keys.ApiKeyAuthentication",
         "rest_framework.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],

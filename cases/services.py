@@ -12,6 +12,7 @@ from typing import Any
 import filetype
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import F, Model, Q
@@ -82,13 +83,13 @@ def _audit(actor: User, action: str, target: Model, case: Case, **changes: Any) 
 # Case numbers -------------------------------------------------------------------------
 
 
-def case_number_allocate(*, office: Organisation, year: int) -> str:
-    """The next number for the office and year, e.g. MA-RBA-2026-000123.
+def sequence_next(*, organisation: Organisation, year: int) -> int:
+    """The next number of the organisation's yearly sequence (case or referral numbers).
 
-    One atomic upsert that locks the office's counter until the registration commits:
-    concurrent registrations each get their own number. The increment belongs to the
-    registration's transaction, so a registration that fails leaves no gap; a number
-    given to a saved case is never given again (cases are never deleted).
+    One atomic upsert that locks the counter until the caller's transaction commits:
+    concurrent callers each get their own number. The increment belongs to the caller's
+    transaction, so a failure leaves no gap; a number given to a saved record is never
+    given again (records are never deleted).
     """
     table = CaseNumberSequence._meta.db_table
     with connection.cursor() as cursor:
@@ -96,9 +97,15 @@ def case_number_allocate(*, office: Organisation, year: int) -> str:
             f"INSERT INTO {table} (office_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (office_id, year) DO UPDATE SET last_value = {table}.last_value + 1 "
             "RETURNING last_value",
-            [office.pk, year],
+            [organisation.pk, year],
         )
         (value,) = cursor.fetchone()
+    return int(value)
+
+
+def case_number_allocate(*, office: Organisation, year: int) -> str:
+    """The next case number of the office and year, e.g. MA-RBA-2026-000123."""
+    value = sequence_next(organisation=office, year=year)
     return f"{office.country}-{office.code}-{year}-{value:06d}"
 
 
@@ -662,7 +669,7 @@ def counselling_record(
     return session
 
 
-def _checked_upload(upload: UploadedFile[bytes]) -> Any:
+def upload_type_check(upload: UploadedFile[bytes] | File[bytes]) -> Any:
     """The file's real type, read from its content; refuses what is too big or not allowed."""
     if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
         raise ValidationError(
@@ -682,14 +689,14 @@ def attachment_add(
     actor: User,
     case: Case,
     kind: str,
-    upload: UploadedFile[bytes],
+    upload: UploadedFile[bytes] | File[bytes],
     person: Person | None = None,
     document_date: date | None = None,
 ) -> Attachment:
     _require(access.can_change_case(actor, case))
     if person is not None and person.case_id != case.pk:
         raise ValidationError(_("Cette personne n'appartient pas au dossier."))
-    file_type = _checked_upload(upload)
+    file_type = upload_type_check(upload)
     attachment = Attachment(
         case=case,
         person=person,

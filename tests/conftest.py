@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from pytest_django import Settings
 
+from avrr.celery import app as celery_app
 from avrr.models import Organisation, User
 from avrr.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
@@ -40,6 +41,18 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def fast_password_hashing(settings: Settings) -> None:
     """Personas are created in most tests; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_in_process(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tasks queued by a test run in the test's process, unless it runs a real worker."""
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from avrr.services import user_sync_role
 
 if TYPE_CHECKING:
     from cases.models import Case
+    from cases.referral_services import ReferralData
     from cases.services import PersonData
 
 PERSONA_PASSWORD = "Correct-Horse-Battery-42"
@@ -84,3 +85,37 @@ def register_case(actor: User, *people: "PersonData", **kwargs: Any) -> "Case":
 
 def pdf_upload(name: str = "declaration.pdf") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n", "application/pdf")
+
+
+def referral_data(office: Organisation, **overrides: Any) -> "ReferralData":
+    """A valid referral of a mother and her child, with the person's consent."""
+    from cases.referral_services import ReferralData, ReferredPersonData
+
+    values: dict[str, Any] = {
+        "office": office,
+        "people": [
+            ReferredPersonData(
+                family_name="Konaté",
+                given_name="Aminata",
+                sex="F",
+                nationality="CI",
+                birth_date=date(1996, 2, 11),
+                vulnerabilities=["single_parent"],
+            ),
+            ReferredPersonData(
+                family_name="Konaté",
+                given_name="Moussa",
+                sex="M",
+                nationality="CI",
+                relationship="child",
+                age=4,
+            ),
+        ],
+        "reason": "Souhaite rentrer auprès de sa famille à Abidjan.",
+        "consent_given_on": date(2026, 1, 10),
+        "consent_taken_by": "Fatou Diallo",
+        "urgency": 1,
+        "contact_phone": "+212 600 00 00 00",
+    }
+    values.update(overrides)
+    return ReferralData(**values)

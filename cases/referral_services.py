@@ -1,0 +1,415 @@
+"""Writes on referrals from partner NGOs: submission, correction, triage, notification.
+
+Every status change tells the referring NGO by e-mail, from a Celery task queued once the
+transaction has committed.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from functools import partial
+from typing import Any, cast
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from avrr import rules
+from avrr.models import Organisation, User
+from avrr.roles import Role
+from avrr.services import audit_record
+from cases import access, services
+from cases.models import (
+    Case,
+    IdempotencyRecord,
+    Referral,
+    ReferralAttachment,
+    ReferralNotification,
+    ReferralSource,
+    ReferralStatus,
+    ReferredPerson,
+    Relationship,
+    Urgency,
+    VulnerabilityCode,
+)
+
+
+class IdempotencyConflict(Exception):
+    """The same Idempotency-Key was sent before with a different request."""
+
+
+@dataclass
+class ReferredPersonData:
+    family_name: str
+    given_name: str
+    sex: str
+    nationality: str
+    relationship: str = Relationship.PRINCIPAL
+    birth_date: date | None = None
+    age: int | None = None
+    languages: str = ""
+    vulnerabilities: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ReferralData:
+    office: Organisation
+    people: list[ReferredPersonData]
+    reason: str
+    consent_given_on: date | None
+    consent_taken_by: str
+    urgency: int = Urgency.NORMAL
+    contact_phone: str = ""
+    attachments: list[tuple[str, UploadedFile[bytes]]] = field(default_factory=list)
+
+
+def _validate(data: ReferralData) -> None:
+    """Every problem at once, in the user's language."""
+    errors: dict[str, list[str]] = {}
+
+    def error(name: str, message: str) -> None:
+        errors.setdefault(name, []).append(message)
+
+    today = timezone.localdate()
+    if data.consent_given_on is None or not data.consent_taken_by.strip():
+        error(
+            "consent",
+            _(
+                "Le consentement de la personne au partage de ses données avec l'OIM est "
+                "obligatoire : indiquez sa date et qui l'a recueilli."
+            ),
+        )
+    elif data.consent_given_on > today:
+        error("consent_given_on", _("La date du consentement est dans le futur."))
+    if data.office.kind != Organisation.Kind.IOM_OFFICE or not data.office.is_active:
+        error("office", _("Choisissez un bureau de l'OIM."))
+    if not data.reason.strip():
+        error("reason", _("Indiquez le motif du référencement."))
+    if data.urgency not in Urgency.values:
+        error("urgency", _("Urgence inconnue."))
+    principals = [p for p in data.people if p.relationship == Relationship.PRINCIPAL]
+    if len(principals) != 1:
+        error("people", _("Un référencement a exactement une personne principale."))
+    for index, person in enumerate(data.people, start=1):
+        label = f"{person.family_name.upper()} {person.given_name}".strip() or str(index)
+        if not person.family_name.strip() or not person.given_name.strip():
+            error("people", _("Personne %(index)s : nom et prénom requis.") % {"index": index})
+        if person.birth_date is None and person.age is None:
+            error(
+                "people",
+                _("%(person)s : la date de naissance ou l'âge est requis.") % {"person": label},
+            )
+        if person.birth_date is not None and person.birth_date > today:
+            error(
+                "people",
+                _("%(person)s : la date de naissance est dans le futur.") % {"person": label},
+            )
+        unknown = set(person.vulnerabilities) - set(VulnerabilityCode.values)
+        if unknown:
+            error(
+                "people",
+                _("Vulnérabilité inconnue : %(codes)s.") % {"codes": ", ".join(sorted(unknown))},
+            )
+    for _kind, upload in data.attachments:
+        try:
+            services.upload_type_check(upload)
+        except ValidationError as problem:
+            error("attachments", " ".join(problem.messages))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _organisation_of(actor: User) -> Organisation:
+    organisation = rules.referring_organisation(actor)
+    if organisation is None:
+        raise PermissionDenied
+    return organisation
+
+
+def _store_people_and_files(referral: Referral, data: ReferralData) -> None:
+    ReferredPerson.objects.bulk_create(
+        ReferredPerson(
+            referral=referral,
+            relationship=person.relationship,
+            family_name=person.family_name.strip(),
+            given_name=person.given_name.strip(),
+            sex=person.sex,
+            birth_date=person.birth_date,
+            age=person.age,
+            nationality=person.nationality,
+            languages=person.languages.strip(),
+            vulnerabilities=sorted(set(person.vulnerabilities)),
+        )
+        for person in data.people
+    )
+    for kind, upload in data.attachments:
+        file_type = services.upload_type_check(upload)
+        attachment = ReferralAttachment(
+            referral=referral,
+            kind=kind,
+            original_name=(upload.name or "")[:200],
+            content_type=file_type.mime,
+            size=upload.size or 0,
+        )
+        attachment.file.save(f"upload.{file_type.extension}", upload, save=False)
+        attachment.save()
+
+
+def _notify_on_commit(referral: Referral) -> None:
+    from cases.tasks import send_referral_status_email
+
+    transaction.on_commit(partial(send_referral_status_email.delay, referral.pk, referral.status))
+
+
+@transaction.atomic
+def referral_submit(
+    *,
+    actor: User,
+    data: ReferralData,
+    idempotency_key: str = "",
+    request_hash: str = "",
+) -> tuple[Referral, bool]:
+    """Submit a referral; returns it and whether it was created now.
+
+    With an idempotency key, a retried submission returns the referral the first one
+    created; the same key with a different request is refused.
+    """
+    organisation = _organisation_of(actor)
+    record = None
+    if idempotency_key:
+        try:
+            with transaction.atomic():
+                record = IdempotencyRecord.objects.create(
+                    organisation=organisation, key=idempotency_key, request_hash=request_hash
+                )
+        except IntegrityError:
+            # Another request with this key got there first; it has committed by now.
+            earlier = IdempotencyRecord.objects.select_related("referral").get(
+                organisation=organisation, key=idempotency_key
+            )
+            if earlier.request_hash != request_hash or earlier.referral is None:
+                raise IdempotencyConflict from None
+            return earlier.referral, False
+    _validate(data)
+    year = timezone.localdate().year
+    number = services.sequence_next(organisation=organisation, year=year)
+    referral = Referral.objects.create(
+        reference=f"REF-{organisation.code}-{year}-{number:05d}",
+        organisation=organisation,
+        office=data.office,
+        submitted_by=actor,
+        urgency=data.urgency,
+        reason=data.reason.strip(),
+        contact_phone=data.contact_phone.strip(),
+        consent_given_on=cast(date, data.consent_given_on),  # checked by _validate
+        consent_taken_by=data.consent_taken_by.strip(),
+    )
+    _store_people_and_files(referral, data)
+    if record is not None:
+        record.referral = referral
+        record.save(update_fields=["referral"])
+    audit_record(
+        actor=actor,
+        action="referral.submit",
+        target=referral,
+        changes={"people": len(data.people), "consent_given_on": str(data.consent_given_on)},
+    )
+    _notify_on_commit(referral)
+    return referral, True
+
+
+@transaction.atomic
+def referral_correct(*, actor: User, referral: Referral, data: ReferralData) -> Referral:
+    """Replace what the NGO submitted, while IOM has not started looking at it."""
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not access.can_correct_referral(actor, referral):
+        raise ValidationError(_("Ce référencement n'est plus modifiable : l'OIM l'examine déjà."))
+    _validate(data)
+    referral.office = data.office
+    referral.urgency = data.urgency
+    referral.reason = data.reason.strip()
+    referral.contact_phone = data.contact_phone.strip()
+    referral.consent_given_on = cast(date, data.consent_given_on)  # checked by _validate
+    referral.consent_taken_by = data.consent_taken_by.strip()
+    referral.version += 1
+    referral.save(
+        update_fields=[
+            "office",
+            "urgency",
+            "reason",
+            "contact_phone",
+            "consent_given_on",
+            "consent_taken_by",
+            "version",
+        ]
+    )
+    referral.people.all().delete()
+    _store_people_and_files(referral, data)
+    audit_record(actor=actor, action="referral.correct", target=referral)
+    return referral
+
+
+def _set_status(
+    *, actor: User, referral: Referral, status: ReferralStatus, **fields: Any
+) -> Referral:
+    previous = referral.status
+    referral.status = status
+    referral.status_changed_at = timezone.now()
+    referral.reviewed_by = actor if rules.works_for_iom_office(actor) else referral.reviewed_by
+    for name, value in fields.items():
+        setattr(referral, name, value)
+    referral.version += 1
+    referral.save(update_fields=["status", "status_changed_at", "reviewed_by", "version", *fields])
+    audit_record(
+        actor=actor,
+        action="referral.status",
+        target=referral,
+        scope=referral.case,
+        changes={"status": [previous, status.value]},
+    )
+    _notify_on_commit(referral)
+    return referral
+
+
+def _locked_for_triage(actor: User, referral: Referral, *allowed: ReferralStatus) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not access.can_triage_referral(actor, referral):
+        raise PermissionDenied
+    if referral.status not in allowed:
+        raise ValidationError(
+            _("Ce référencement est « %(status)s » : cette action n'est plus possible.")
+            % {"status": referral.get_status_display()}
+        )
+    return referral
+
+
+@transaction.atomic
+def referral_withdraw(*, actor: User, referral: Referral) -> Referral:
+    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    if not access.can_correct_referral(actor, referral):
+        raise ValidationError(
+            _("Ce référencement ne peut plus être retiré : l'OIM l'examine déjà.")
+        )
+    return _set_status(actor=actor, referral=referral, status=ReferralStatus.WITHDRAWN)
+
+
+@transaction.atomic
+def referral_review_start(*, actor: User, referral: Referral) -> Referral:
+    referral = _locked_for_triage(actor, referral, ReferralStatus.SUBMITTED)
+    return _set_status(actor=actor, referral=referral, status=ReferralStatus.UNDER_REVIEW)
+
+
+@transaction.atomic
+def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
+    """Decline with a reason the NGO will read."""
+    referral = _locked_for_triage(
+        actor, referral, ReferralStatus.SUBMITTED, ReferralStatus.UNDER_REVIEW
+    )
+    if not reason.strip():
+        raise ValidationError(_("Indiquez le motif du refus : l'ONG le lira."))
+    return _set_status(
+        actor=actor,
+        referral=referral,
+        status=ReferralStatus.DECLINED,
+        decline_reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def referral_accept(*, actor: User, referral: Referral) -> Case:
+    """Open a case from the referral: its people, vulnerabilities and files carried over.
+
+    Registration runs the duplicate check, so people already known are shown to the
+    caseworker to link rather than registered as strangers.
+    """
+    referral = _locked_for_triage(
+        actor, referral, ReferralStatus.SUBMITTED, ReferralStatus.UNDER_REVIEW
+    )
+    people = [
+        services.PersonData(
+            family_name=person.family_name,
+            given_name=person.given_name,
+            sex=person.sex,
+            nationality=str(person.nationality),
+            relationship=person.relationship,
+            birth_date=person.birth_date,
+            age=person.age,
+            languages=person.languages,
+            phone=referral.contact_phone if person.relationship == Relationship.PRINCIPAL else "",
+            vulnerabilities=list(person.vulnerabilities),
+        )
+        for person in referral.people.all()
+    ]
+    case = services.case_register(
+        actor=actor,
+        people=people,
+        referral_source=ReferralSource.NGO,
+        referring_organisation=referral.organisation,
+        priority=referral.urgency,
+    )
+    for attachment in referral.attachments.all():
+        with attachment.file.open("rb") as content:
+            services.attachment_add(
+                actor=actor,
+                case=case,
+                kind=attachment.kind,
+                upload=File(content, name=attachment.original_name),
+            )
+    referral.case = case
+    _set_status(actor=actor, referral=referral, status=ReferralStatus.ACCEPTED, case=case)
+    return case
+
+
+# Notification -------------------------------------------------------------------------
+
+
+def _recipients(organisation: Organisation) -> list[User]:
+    return list(
+        User.objects.filter(
+            organisation=organisation, role=Role.NGO_REFERRER, is_active=True
+        ).exclude(email="")
+    )
+
+
+@transaction.atomic
+def referral_notify(*, referral_id: int, status: str) -> int:
+    """E-mail the referring NGO's users that the referral reached `status`, once.
+
+    The e-mail names the referral by its reference only: no personal data leaves the
+    platform this way. Returns how many e-mails were sent (0 when already done).
+    """
+    referral = Referral.objects.select_related("organisation").get(pk=referral_id)
+    notification, created = ReferralNotification.objects.select_for_update().get_or_create(
+        referral=referral, status=status
+    )
+    if not created:
+        return 0
+    messages = []
+    label = ReferralStatus(status)
+    for user in _recipients(referral.organisation):
+        with translation.override(user.language):
+            subject = _("Référencement %(reference)s : %(status)s") % {
+                "reference": referral.reference,
+                "status": label.label,
+            }
+            body = _(
+                "Bonjour,\n\nLe référencement %(reference)s de %(organisation)s est "
+                "maintenant : %(status)s.\n\nConnectez-vous à la plateforme pour voir le "
+                "détail.\n"
+            ) % {
+                "reference": referral.reference,
+                "organisation": referral.organisation.name,
+                "status": label.label,
+            }
+        messages.append(
+            EmailMessage(str(subject), str(body), settings.DEFAULT_FROM_EMAIL, [user.email])
+        )
+    if messages:
+        get_connection().send_messages(messages)
+    notification.recipients = len(messages)
+    notification.save(update_fields=["recipients"])
+    return len(messages)
