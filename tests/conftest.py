@@ -5,6 +5,7 @@ A test that needs a dependency this machine lacks is skipped; with AVRR_FORBID_S
 """
 
 import os
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
