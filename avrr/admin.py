@@ -1,8 +1,8 @@
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _

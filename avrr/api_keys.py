@@ -33,9 +33,11 @@ def _technical_user(organisation: Organisation) -> User:
     role = ROLE_FOR_KIND.get(Organisation.Kind(organisation.kind))
     if role is None:
         raise ValueError(f"{organisation.code}: API keys are for NGOs and ministries.")
+    # Tied to the organisation itself, not to its code: a code can be given again later.
     user, created = User.objects.get_or_create(
-        username=f"api.{organisation.code.lower()}",
-        defaults={"organisation": organisation, "role": role, "first_name": "API"},
+        organisation=organisation,
+        username=f"api.{organisation.code.lower()}.{organisation.pk}",
+        defaults={"role": role, "first_name": "API"},
     )
     if created:
         user.set_unusable_password()

@@ -209,12 +209,14 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_THROTTLE_RATES": {"referrals": env_str("REFERRAL_API_RATE", "120/hour")},
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "AVRR case management API",
     "DESCRIPTION": (
         "Assisted Voluntary Return and Reintegration: cases, referrals and programme "
-        "figures. Authenticate with a session or with `Authorization: Token <key>`."
+        "figures. Partner NGOs' tools authenticate with their organisation's key: "
+        "`Authorization: Api-Key <key>`; people signed in to the site use their session."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,

@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/setlang/", views.language_switch, name="set_language"),
     path("cases/", include("cases.urls")),
+    path("referrals/", include("cases.referral_urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

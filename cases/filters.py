@@ -13,7 +13,16 @@ from django_countries import countries
 from avrr.forms import BootstrapMixin
 from avrr.models import Organisation, User
 from cases import access
-from cases.models import Case, CaseStatus, Person, Vulnerability, VulnerabilityCode
+from cases.models import (
+    Case,
+    CaseStatus,
+    Person,
+    Referral,
+    ReferralStatus,
+    Urgency,
+    Vulnerability,
+    VulnerabilityCode,
+)
 from cases.names import name_tokens
 
 
@@ -110,3 +119,28 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(
             Exists(Vulnerability.objects.filter(person__case=OuterRef("pk"), code=value))
         )
+
+
+class ReferralFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(
+        label=_("Statut"), choices=ReferralStatus.choices, empty_label=_("Tous")
+    )
+    urgency = django_filters.ChoiceFilter(
+        label=_("Urgence"), choices=Urgency.choices, empty_label=_("Toutes")
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        label=_("ONG"),
+        queryset=Organisation.objects.filter(kind=Organisation.Kind.NGO),
+        empty_label=_("Toutes"),
+    )
+    submitted_after = django_filters.DateFilter(
+        label=_("Soumis à partir du"), field_name="submitted_at", lookup_expr="date__gte"
+    )
+    submitted_before = django_filters.DateFilter(
+        label=_("Soumis jusqu'au"), field_name="submitted_at", lookup_expr="date__lte"
+    )
+
+    class Meta:
+        model = Referral
+        form = FilterForm
+        fields = ["status", "urgency", "organisation"]

@@ -36,7 +36,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def _country_choices() -> list[tuple[str, str]]:
+def country_choices() -> list[tuple[str, str]]:
     # Called at each rendering, so the names are in the user's language.
     return [(code, str(name)) for code, name in countries]
 
@@ -81,10 +81,10 @@ class PersonForm(BootstrapMixin, forms.Form):
         label=_("ou année de naissance"), min_value=1900, max_value=2100, required=False
     )
     age = forms.IntegerField(label=_("ou âge"), min_value=0, max_value=120, required=False)
-    nationality = forms.ChoiceField(label=_("Nationalité"), choices=_country_choices)
+    nationality = forms.ChoiceField(label=_("Nationalité"), choices=country_choices)
     country_of_return = forms.ChoiceField(
         label=_("Pays de retour"),
-        choices=lambda: [("", str(_("Comme la nationalité"))), *_country_choices()],
+        choices=lambda: [("", str(_("Comme la nationalité"))), *country_choices()],
         required=False,
     )
     phone = forms.CharField(label=_("Téléphone"), max_length=32, required=False)

@@ -603,6 +603,10 @@ class Referral(models.Model):
             return ReferralStatus.DEPARTED
         return self.status
 
+    @property
+    def status_for_organisation_label(self) -> str:
+        return str(ReferralStatus(self.status_for_organisation).label)
+
 
 class ReferredPerson(models.Model):
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="people")

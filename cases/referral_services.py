@@ -1,9 +1,11 @@
 """Writes on referrals from partner NGOs: submission, correction, triage, notification.
 
-Every status change tells the referring NGO by e-mail, from a Celery task queued once the
-transaction has committed.
+Every status change after submission tells the referring NGO by e-mail, from a Celery task
+queued once the transaction has committed. (Its own submissions it knows of: a bulk upload
+of 200 referrals does not send 200 e-mails.)
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
@@ -17,6 +19,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from avrr import rules
 from avrr.models import Organisation, User
@@ -24,6 +27,8 @@ from avrr.roles import Role
 from avrr.services import audit_record
 from cases import access, services
 from cases.models import (
+    ADULT_AGE,
+    UNACCOMPANIED_CODES,
     Case,
     IdempotencyRecord,
     Referral,
@@ -33,9 +38,12 @@ from cases.models import (
     ReferralStatus,
     ReferredPerson,
     Relationship,
+    Sex,
     Urgency,
     VulnerabilityCode,
 )
+
+MAX_AGE = 120
 
 
 class IdempotencyConflict(Exception):
@@ -89,6 +97,11 @@ def _validate(data: ReferralData) -> None:
         error("office", _("Choisissez un bureau de l'OIM."))
     if not data.reason.strip():
         error("reason", _("Indiquez le motif du référencement."))
+    if len(data.contact_phone) > 32 or len(data.consent_taken_by) > 200:
+        error(
+            "contact_phone",
+            _("Le téléphone ou le nom de qui a recueilli le consentement est trop long."),
+        )
     if data.urgency not in Urgency.values:
         error("urgency", _("Urgence inconnue."))
     principals = [p for p in data.people if p.relationship == Relationship.PRINCIPAL]
@@ -108,12 +121,30 @@ def _validate(data: ReferralData) -> None:
                 "people",
                 _("%(person)s : la date de naissance est dans le futur.") % {"person": label},
             )
+        if person.sex not in Sex.values:
+            error("people", _("%(person)s : sexe inconnu.") % {"person": label})
+        if person.relationship not in Relationship.values:
+            error("people", _("%(person)s : lien inconnu.") % {"person": label})
+        if person.nationality not in countries:
+            error("people", _("%(person)s : nationalité inconnue.") % {"person": label})
+        if person.age is not None and not 0 <= person.age <= MAX_AGE:
+            error("people", _("%(person)s : âge impossible.") % {"person": label})
+        if any(
+            len(value) > limit
+            for value, limit in (
+                (person.family_name, 100),
+                (person.given_name, 100),
+                (person.languages, 200),
+            )
+        ):
+            error("people", _("%(person)s : un texte est trop long.") % {"person": label})
         unknown = set(person.vulnerabilities) - set(VulnerabilityCode.values)
         if unknown:
             error(
                 "people",
                 _("Vulnérabilité inconnue : %(codes)s.") % {"codes": ", ".join(sorted(unknown))},
             )
+    _validate_household(data.people, today, error)
     for _kind, upload in data.attachments:
         try:
             services.upload_type_check(upload)
@@ -121,6 +152,37 @@ def _validate(data: ReferralData) -> None:
             error("attachments", " ".join(problem.messages))
     if errors:
         raise ValidationError(errors)
+
+
+def _validate_household(
+    people: list[ReferredPersonData], today: date, error: Callable[[str, str], None]
+) -> None:
+    """The rule case registration applies, checked now so that IOM can accept the referral:
+    an unaccompanied or separated minor is referred alone, and is under 18."""
+    for person in people:
+        if not UNACCOMPANIED_CODES & set(person.vulnerabilities):
+            continue
+        if len(people) != 1:
+            error(
+                "people",
+                _(
+                    "Un mineur non accompagné ou séparé est référé seul : faites un "
+                    "référencement pour chaque mineur."
+                ),
+            )
+        age = (
+            person.age
+            if person.birth_date is None
+            else today.year
+            - person.birth_date.year
+            - int((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
+        )
+        if age is not None and age >= ADULT_AGE:
+            error(
+                "people",
+                _("%(person)s a %(age)s ans ou plus : ce n'est pas un mineur.")
+                % {"person": f"{person.family_name.upper()} {person.given_name}", "age": ADULT_AGE},
+            )
 
 
 def _organisation_of(actor: User) -> Organisation:
@@ -218,14 +280,13 @@ def referral_submit(
         target=referral,
         changes={"people": len(data.people), "consent_given_on": str(data.consent_given_on)},
     )
-    _notify_on_commit(referral)
     return referral, True
 
 
 @transaction.atomic
 def referral_correct(*, actor: User, referral: Referral, data: ReferralData) -> Referral:
     """Replace what the NGO submitted, while IOM has not started looking at it."""
-    referral = Referral.objects.select_for_update().get(pk=referral.pk)
+    referral = _locked_own_referral(actor, referral)
     if not access.can_correct_referral(actor, referral):
         raise ValidationError(_("Ce référencement n'est plus modifiable : l'OIM l'examine déjà."))
     _validate(data)
@@ -251,6 +312,12 @@ def referral_correct(*, actor: User, referral: Referral, data: ReferralData) -> 
     _store_people_and_files(referral, data)
     audit_record(actor=actor, action="referral.correct", target=referral)
     return referral
+
+
+def _locked_own_referral(actor: User, referral: Referral) -> Referral:
+    if referral.organisation_id != _organisation_of(actor).pk:
+        raise PermissionDenied
+    return Referral.objects.select_for_update().get(pk=referral.pk)
 
 
 def _set_status(
@@ -370,7 +437,10 @@ def referral_accept(*, actor: User, referral: Referral) -> Case:
 def _recipients(organisation: Organisation) -> list[User]:
     return list(
         User.objects.filter(
-            organisation=organisation, role=Role.NGO_REFERRER, is_active=True
+            organisation=organisation,
+            organisation__is_active=True,
+            role=Role.NGO_REFERRER,
+            is_active=True,
         ).exclude(email="")
     )
 

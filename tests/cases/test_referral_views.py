@@ -1,0 +1,193 @@
+"""The referral pages: who reaches what, consent, triage, bulk upload and query counts."""
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from pytest_django import Settings
+
+from avrr.models import Organisation, User
+from avrr.roles import Role
+from cases.models import Case, Referral, ReferralStatus
+from cases.referral_import import referral_template_csv
+from cases.referral_services import referral_submit
+from tests.factories import UserFactory, referral_data
+
+
+@pytest.fixture
+def referral(
+    ngo_referrer: User, office_rabat: Organisation, settings: Settings, tmp_path: Path
+) -> Referral:
+    settings.MEDIA_ROOT = tmp_path
+    referral, _created = referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
+    return referral
+
+
+def _pages(referral: Referral) -> list[str]:
+    return [
+        reverse("referrals:detail", args=[referral.pk]),
+        reverse("referrals:edit", args=[referral.pk]),
+    ]
+
+
+def _actions(referral: Referral) -> list[str]:
+    return [
+        reverse(f"referrals:{name}", args=[referral.pk])
+        for name in ("review", "accept", "decline", "withdraw")
+    ]
+
+
+@pytest.mark.parametrize(
+    "outsider",
+    [
+        "other_office_caseworker",
+        "ministry_focal_point",
+        "reintegration_officer",
+        "other_ngo_referrer",
+    ],
+)
+def test_outsiders_get_404(
+    client: Client, referral: Referral, outsider: str, request: pytest.FixtureRequest
+) -> None:
+    client.force_login(request.getfixturevalue(outsider))
+    for url in _pages(referral):
+        assert client.get(url).status_code == 404, url
+    for url in _actions(referral):
+        assert client.post(url, {"reason": "x"}).status_code == 404, url
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED
+
+
+@pytest.fixture
+def other_ngo_referrer(other_ngo: Organisation) -> User:
+    return UserFactory.create(username="ngo.two", role=Role.NGO_REFERRER, organisation=other_ngo)
+
+
+def test_other_ngo_lists_nothing(
+    client: Client, referral: Referral, other_ngo_referrer: User
+) -> None:
+    client.force_login(other_ngo_referrer)
+    response = client.get(reverse("referrals:list"))
+    assert response.status_code == 200
+    assert referral.reference not in response.content.decode()
+
+
+@pytest.mark.parametrize("role_fixture", ["ministry_focal_point", "reintegration_officer"])
+def test_roles_without_referrals_are_refused(
+    client: Client, role_fixture: str, request: pytest.FixtureRequest
+) -> None:
+    client.force_login(request.getfixturevalue(role_fixture))
+    assert client.get(reverse("referrals:list")).status_code == 403
+    assert client.get(reverse("referrals:new")).status_code == 403
+    assert client.get(reverse("referrals:bulk")).status_code == 403
+
+
+def test_caseworker_cannot_submit(client: Client, caseworker: User) -> None:
+    client.force_login(caseworker)
+    assert client.get(reverse("referrals:new")).status_code == 403
+
+
+def test_ngo_sees_its_status_but_not_the_case(
+    client: Client, referral: Referral, ngo_referrer: User, caseworker: User
+) -> None:
+    client.force_login(caseworker)
+    response = client.post(reverse("referrals:accept", args=[referral.pk]))
+    case = Case.objects.get()
+    assert response["Location"] == reverse("cases:detail", args=[case.pk])
+    ngo_client = Client()
+    ngo_client.force_login(ngo_referrer)
+    page = ngo_client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Accepté" in page
+    assert case.number not in page
+    assert ngo_client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+def test_decline_needs_a_reason_the_ngo_reads(
+    client: Client, referral: Referral, ngo_referrer: User, caseworker: User
+) -> None:
+    client.force_login(caseworker)
+    url = reverse("referrals:decline", args=[referral.pk])
+    client.post(url, {"reason": ""})
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.SUBMITTED
+    client.post(url, {"reason": "Relève du HCR : demande d'asile en cours."})
+    client.force_login(ngo_referrer)
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert "Refusé" in page
+    assert "Relève du HCR" in page
+
+
+def test_submission_without_consent_is_refused(
+    client: Client, ngo_referrer: User, office_rabat: Organisation
+) -> None:
+    client.force_login(ngo_referrer)
+    form = {
+        "people-TOTAL_FORMS": "1",
+        "people-INITIAL_FORMS": "0",
+        "people-0-relationship": "principal",
+        "people-0-family_name": "Sow",
+        "people-0-given_name": "Mariam",
+        "people-0-sex": "F",
+        "people-0-age": "30",
+        "people-0-nationality": "SN",
+        "office": str(office_rabat.pk),
+        "urgency": "0",
+        "reason": "Souhaite rentrer.",
+        "consent_given_on": "2026-01-05",
+        "consent_taken_by": "Fatou Diallo",
+    }
+    response = client.post(reverse("referrals:new"), form)
+    assert response.status_code == 200
+    assert "Sans le consentement de la personne" in response.content.decode()
+    assert not Referral.objects.exists()
+    response = client.post(reverse("referrals:new"), form | {"consent": "on"})
+    assert response.status_code == 302
+    assert Referral.objects.get().people.get().family_name == "Sow"
+
+
+def test_bulk_upload_reports_every_faulty_row_and_saves_nothing(
+    client: Client, ngo_referrer: User, office_rabat: Organisation
+) -> None:
+    client.force_login(ngo_referrer)
+    lines = referral_template_csv().splitlines()
+    header, good = lines[0], lines[1]
+    bad_sex = good.replace(";F;", ";X;", 1)
+    content = "\n".join([header, good, bad_sex, bad_sex]).encode()
+    upload = SimpleUploadedFile("referrals.csv", content, "text/csv")
+    response = client.post(reverse("referrals:bulk"), {"file": upload})
+    assert response.status_code == 200
+    errors = response.context["result"].errors
+    assert sorted({error.row for error in errors}) == [3, 4]
+    assert not Referral.objects.exists()
+
+
+def test_bulk_template_downloads(client: Client, ngo_referrer: User) -> None:
+    client.force_login(ngo_referrer)
+    response = client.get(reverse("referrals:template"))
+    assert response.status_code == 200
+    assert response.content.startswith(b"PK")
+
+
+def test_inbox_query_count_is_the_same_for_1_and_20_referrals(
+    client: Client,
+    referral: Referral,
+    caseworker: User,
+    ngo_referrer: User,
+    office_rabat: Organisation,
+) -> None:
+    client.force_login(caseworker)
+    url = reverse("referrals:list")
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    one = count()
+    for _ in range(19):
+        referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
+    assert count() == one
