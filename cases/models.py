@@ -517,10 +517,8 @@ class SensitiveNote(models.Model):
 # Referrals from partner NGOs ------------------------------------------------------------
 
 
-class Urgency(models.IntegerChoices):
-    NORMAL = 0, _("Normale")
-    HIGH = 1, _("Haute")
-    URGENT = 2, _("Urgente")
+# A referral's urgency becomes the priority of the case opened from it: one scale.
+Urgency = Priority
 
 
 class ReferralStatus(models.TextChoices):
