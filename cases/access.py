@@ -149,6 +149,12 @@ def can_correct_referral(user: AnyUser, referral: Referral) -> bool:
     )
 
 
+def can_list_referrals(user: AnyUser) -> bool:
+    return (
+        can_submit_referrals(user) or can_triage_referrals(user) or rules.has_role(user, Role.ADMIN)
+    )
+
+
 def can_triage_referrals(user: AnyUser) -> bool:
     return rules.works_for_iom_office(user) is not None
 

@@ -14,12 +14,5 @@ class CasesConfig(AppConfig):
 
         register(NavEntry(_("Dossiers"), "cases:list", access.can_list_cases, 100))
         register(NavEntry(_("Charge de travail"), "cases:caseload", access.can_see_caseload, 110))
-        register(
-            NavEntry(
-                _("Référencements"),
-                "referrals:list",
-                lambda user: access.can_submit_referrals(user) or access.can_triage_referrals(user),
-                120,
-            )
-        )
+        register(NavEntry(_("Référencements"), "referrals:list", access.can_list_referrals, 120))
         register_demo_loader(demo_cases_load)

@@ -14,7 +14,7 @@ import dataclasses
 import random
 import secrets
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import TypeVar
@@ -349,8 +349,6 @@ class Plan:
     declaration_on: date | None = None
     justice_on: date | None = None
     withdrawn_on: date | None = None
-    withdrawn_from: CaseStatus | None = None
-    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _weighted(rng: random.Random, choices: tuple[tuple[T, int], ...] | dict[T, int]) -> T:
@@ -670,7 +668,6 @@ class DemoCaseBuilder:
             )
             if (self.today - plan.registered_on).days < 60 and reached == CaseStatus.READY:
                 reached = CaseStatus.ASSISTING
-            plan.withdrawn_from = reached
         last = plan.registered_on
         if reached != CaseStatus.REGISTERED:
             plan.assistance_from = last = self.day_between(plan.registered_on, (0, 7))
@@ -688,9 +685,6 @@ class DemoCaseBuilder:
         """The principal of a withdrawn case registers again some months later."""
         principal = earlier.people[0]
         again = dataclasses.replace(principal, vulnerabilities=[], phone="")
-        if again.age is not None:  # the year of birth stays the one given the first time
-            again.birth_year = earlier.registered_on.year - again.age
-            again.age = None
         registered_on = self.day_between(earlier.withdrawn_on or self.today, (30, 120))
         plan = Plan(
             office=earlier.office,
@@ -719,6 +713,7 @@ class DemoCaseBuilder:
             and (self.today - plan.withdrawn_on).days > 150
             and plan.household != "unaccompanied_minor"
             and len(plan.people) == 1
+            and plan.people[0].birth_date is not None  # the same date both times
         ]
         plans += [self.returning(plan) for plan in candidates[:RETURNING_APPLICANTS]]
         # Registered in date order, so that case numbers follow the calendar.

@@ -43,9 +43,9 @@ def _detail_url(pk: int) -> str:
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    is_ngo = access.can_submit_referrals(user)
-    if not (is_ngo or access.can_triage_referrals(user)):
+    if not access.can_list_referrals(user):
         raise PermissionDenied
+    is_ngo = access.can_submit_referrals(user)
     referrals = access.referrals_for(user).select_related("organisation", "office", "case")
     referral_filter = ReferralFilter(request.GET or None, queryset=referrals, request=request)
     page = Paginator(referral_filter.qs, REFERRALS_PER_PAGE).get_page(request.GET.get("page"))

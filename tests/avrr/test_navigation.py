@@ -6,12 +6,19 @@ from avrr.models import User
 from avrr.roles import Role
 
 EXPECTED_NAVIGATION = {
-    Role.CASEWORKER: ["home", "cases:list"],
-    Role.SUPERVISOR: ["home", "cases:list", "cases:caseload"],
+    Role.CASEWORKER: ["home", "cases:list", "referrals:list"],
+    Role.SUPERVISOR: ["home", "cases:list", "cases:caseload", "referrals:list"],
     Role.REINTEGRATION_OFFICER: ["home", "cases:list"],
     Role.MINISTRY_FOCAL_POINT: ["home", "api-docs"],
-    Role.NGO_REFERRER: ["home", "api-docs"],
-    Role.ADMIN: ["home", "cases:list", "cases:caseload", "api-docs", "admin:index"],
+    Role.NGO_REFERRER: ["home", "referrals:list", "api-docs"],
+    Role.ADMIN: [
+        "home",
+        "cases:list",
+        "cases:caseload",
+        "referrals:list",
+        "api-docs",
+        "admin:index",
+    ],
 }
 
 

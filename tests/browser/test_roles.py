@@ -14,6 +14,7 @@ NAV_LABELS_FR = {
     "home": "Accueil",
     "cases:list": "Dossiers",
     "cases:caseload": "Charge de travail",
+    "referrals:list": "Référencements",
     "api-docs": "API",
     "admin:index": "Administration",
 }

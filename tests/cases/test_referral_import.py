@@ -376,11 +376,14 @@ def test_messages_follow_the_users_language(office_rabat: Organisation) -> None:
         result = parse_referral_file(faulty_file(), filename="faulty.csv")
     messages = {(problem.row, problem.column): problem.message for problem in result.errors}
 
-    # Strings the catalogue already translates come out in English...
     assert messages[(4, "date_of_birth")] == "The date is in the future."
     assert messages[(6, "vulnerabilities")] == "Unknown vulnerability: hungry."
-    # ...the new ones stay French until the catalogue has them.
-    assert messages[(7, "reason")] == "Cette case est obligatoire."
+    assert messages[(7, "reason")] == "This cell is required."
+    with translation.override("ar"):
+        result = parse_referral_file(faulty_file(), filename="faulty.csv")
+    assert {problem.message for problem in result.errors if problem.row == 7} == {
+        "هذه الخانة إلزامية."
+    }
 
 
 def test_errors_name_the_columns_as_the_file_writes_them(office_rabat: Organisation) -> None:
