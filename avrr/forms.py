@@ -3,6 +3,7 @@
 from typing import Any
 
 from django import forms
+from django_countries import countries
 
 
 class BootstrapMixin:
@@ -23,3 +24,8 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+def country_choices() -> list[tuple[str, str]]:
+    # Called at each rendering, so the names are in the user's language.
+    return [(code, str(name)) for code, name in countries]

@@ -7,9 +7,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_countries import countries
 
-from avrr.forms import BootstrapMixin
+from avrr.forms import BootstrapMixin, country_choices
 from avrr.models import Organisation, User
 from cases.models import (
     AssistanceKind,
@@ -34,11 +33,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def country_choices() -> list[tuple[str, str]]:
-    # Called at each rendering, so the names are in the user's language.
-    return [(code, str(name)) for code, name in countries]
 
 
 def _not_in_future(value: date) -> date:

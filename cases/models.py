@@ -128,6 +128,11 @@ class Case(models.Model):
     def is_pre_departure(self) -> bool:
         return self.status in PRE_DEPARTURE_STATUSES
 
+    @property
+    def status_label(self) -> str:
+        # Cheaper than get_status_display() in a list of 50 rows.
+        return str(CaseStatus(self.status).label)
+
 
 class CaseNumberSequence(models.Model):
     """The last sequence number given per office and year; numbers are never reused."""
@@ -262,6 +267,7 @@ class Person(models.Model):
             ),
         ]
         indexes = [
+            models.Index(fields=["nationality", "case"], name="person_nationality_case"),
             models.Index(fields=["id_document_number"], name="person_id_document"),
             models.Index(fields=["travel_document_number"], name="person_travel_document"),
         ]
@@ -303,6 +309,8 @@ UNACCOMPANIED_CODES = frozenset(
 
 class Vulnerability(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="vulnerabilities")
+    # The person's case, repeated so that "cases with a vulnerability" needs no join.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     code = models.CharField(_("vulnérabilité"), max_length=24, choices=VulnerabilityCode.choices)
 
     class Meta:
@@ -313,7 +321,7 @@ class Vulnerability(models.Model):
                 fields=["person", "code"], name="one_vulnerability_code_per_person"
             )
         ]
-        indexes = [models.Index(fields=["code", "person"])]
+        indexes = [models.Index(fields=["code", "case"])]
 
     def __str__(self) -> str:
         return self.get_code_display()

@@ -6,9 +6,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from avrr.forms import BootstrapMixin
+from avrr.forms import BootstrapMixin, country_choices
 from avrr.models import Organisation
-from cases.forms import DateInput, country_choices
+from cases.forms import DateInput
 from cases.models import Attachment, Referral, Relationship, Sex, Urgency, VulnerabilityCode
 from cases.referral_services import ReferralData, ReferredPersonData
 

@@ -249,7 +249,7 @@ def _store_people(
         person.full_clean(exclude=["case", "name_key"], validate_constraints=False)
         person.save()
         Vulnerability.objects.bulk_create(
-            Vulnerability(person=person, code=code) for code in sorted(set(codes))
+            Vulnerability(person=person, case=case, code=code) for code in sorted(set(codes))
         )
         _review_duplicates(person)
         _audit(actor, "person.create", person, case, vulnerabilities=sorted(set(codes)))

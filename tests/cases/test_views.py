@@ -280,3 +280,11 @@ def test_caseload_counts_open_cases_per_caseworker(
     response = client.get(reverse("cases:caseload"))
     rows = response.context["rows"]
     assert [(row["assigned_to"], row["total"]) for row in rows] == [(caseworker.pk, 1)]
+
+
+def test_country_names_follow_the_language(client: Client, caseworker: User) -> None:
+    client.force_login(caseworker)
+    client.cookies["django_language"] = "ar"
+    assert "غينيا" in client.get(reverse("cases:list")).content.decode()
+    client.cookies["django_language"] = "fr"
+    assert "Guinée" in client.get(reverse("cases:list")).content.decode()
