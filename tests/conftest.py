@@ -8,7 +8,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 from pytest_django import Settings
 
 from avrr.celery import app as celery_app
@@ -36,6 +38,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             for nodeid in _skipped:
                 reporter.write_line(f"  {nodeid}", red=True)
         session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+@pytest.fixture(autouse=True)
+def french_by_default() -> Iterator[None]:
+    """Each test starts in the default language, whatever a previous request activated."""
+    with translation.override(settings.LANGUAGE_CODE):
+        yield
 
 
 @pytest.fixture(autouse=True)
