@@ -288,3 +288,15 @@ def test_country_names_follow_the_language(client: Client, caseworker: User) -> 
     assert "غينيا" in client.get(reverse("cases:list")).content.decode()
     client.cookies["django_language"] = "fr"
     assert "Guinée" in client.get(reverse("cases:list")).content.decode()
+
+
+def test_filter_selects_keep_the_chosen_values(client: Client, caseworker: User) -> None:
+    client.force_login(caseworker)
+    page = client.get(
+        reverse("cases:list"),
+        {"vulnerability": "pregnant", "assigned_to": str(caseworker.pk), "nationality": "GN"},
+    ).content.decode()
+    assert '<option value="pregnant" selected>' in page
+    assert f'<option value="{caseworker.pk}" selected>' in page
+    assert '<option value="GN" selected>' in page
+    assert '<option value="" selected>Toutes</option>' not in page
