@@ -41,6 +41,7 @@ from avrr.rules import AnyUser
 from cases import access, selectors, services
 from cases.filters import CaseFilter
 from cases.models import (
+    MAX_AGE,
     Assistance,
     AssistanceKind,
     Case,
@@ -357,7 +358,7 @@ class PersonCreateSerializer(serializers.ModelSerializer[Person]):
         required=False,
         allow_null=True,
         min_value=0,
-        max_value=130,
+        max_value=MAX_AGE,
         help_text=_("Âge déclaré, quand ni la date ni l'année de naissance ne sont connues."),
     )
     vulnerabilities = serializers.ListField(

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from avrr.forms import BootstrapMixin, country_choices
 from avrr.models import Organisation, User
 from cases.models import (
+    MAX_AGE,
     AssistanceKind,
     Attachment,
     Case,
@@ -74,7 +75,7 @@ class PersonForm(BootstrapMixin, forms.Form):
     birth_year = forms.IntegerField(
         label=_("ou année de naissance"), min_value=1900, max_value=2100, required=False
     )
-    age = forms.IntegerField(label=_("ou âge"), min_value=0, max_value=120, required=False)
+    age = forms.IntegerField(label=_("ou âge"), min_value=0, max_value=MAX_AGE, required=False)
     nationality = forms.ChoiceField(label=_("Nationalité"), choices=country_choices)
     country_of_return = forms.ChoiceField(
         label=_("Pays de retour"),

@@ -17,6 +17,8 @@ from django_countries.fields import CountryField
 from avrr.models import Organisation
 
 ADULT_AGE = 18
+# The oldest age the forms, the API, imports and services accept.
+MAX_AGE = 120
 
 
 class CaseStatus(models.TextChoices):

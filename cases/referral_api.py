@@ -53,6 +53,7 @@ from cases.api import (
     _tag,
 )
 from cases.models import (
+    MAX_AGE,
     RETURNED_STATUSES,
     Case,
     Referral,
@@ -142,7 +143,7 @@ class ReferredPersonSerializer(serializers.ModelSerializer[ReferredPerson]):
         required=False,
         allow_null=True,
         min_value=0,
-        max_value=130,
+        max_value=MAX_AGE,
         help_text=_("Âge déclaré, quand la date de naissance n'est pas connue."),
     )
     vulnerabilities = serializers.ListField(

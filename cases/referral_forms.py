@@ -9,7 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from avrr.forms import BootstrapMixin, country_choices
 from avrr.models import Organisation
 from cases.forms import DateInput
-from cases.models import Attachment, Referral, Relationship, Sex, Urgency, VulnerabilityCode
+from cases.models import (
+    MAX_AGE,
+    Attachment,
+    Referral,
+    Relationship,
+    Sex,
+    Urgency,
+    VulnerabilityCode,
+)
 from cases.referral_services import ReferralData, ReferredPersonData
 
 
@@ -97,7 +105,7 @@ class ReferredPersonForm(BootstrapMixin, forms.Form):
     given_name = forms.CharField(label=_("Prénom"), max_length=100)
     sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices)
     birth_date = forms.DateField(label=_("Date de naissance"), widget=DateInput(), required=False)
-    age = forms.IntegerField(label=_("ou âge"), min_value=0, max_value=120, required=False)
+    age = forms.IntegerField(label=_("ou âge"), min_value=0, max_value=MAX_AGE, required=False)
     nationality = forms.ChoiceField(label=_("Nationalité"), choices=country_choices)
     languages = forms.CharField(label=_("Langues parlées"), max_length=200, required=False)
     vulnerabilities = forms.MultipleChoiceField(

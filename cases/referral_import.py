@@ -91,7 +91,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from avrr.models import Organisation, User
 from cases import referral_services
-from cases.models import Referral, Relationship, Sex, Urgency, VulnerabilityCode
+from cases.models import MAX_AGE, Referral, Relationship, Sex, Urgency, VulnerabilityCode
 from cases.names import name_tokens
 from cases.referral_services import ReferralData, ReferredPersonData
 
@@ -101,7 +101,6 @@ MAX_BYTES = 2 * 1024 * 1024
 # bounds the file is not a referral list.
 MAX_SCANNED_ROWS = 20 * MAX_ROWS
 MAX_COLUMNS = 100
-MAX_AGE = 120
 EARLIEST_BIRTH_DATE = date(1900, 1, 1)
 
 Cell = str | int | float | bool | date | datetime | time | timedelta | None

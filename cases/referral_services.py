@@ -28,6 +28,7 @@ from avrr.services import audit_record
 from cases import access, services
 from cases.models import (
     ADULT_AGE,
+    MAX_AGE,
     UNACCOMPANIED_CODES,
     Case,
     IdempotencyRecord,
@@ -42,8 +43,6 @@ from cases.models import (
     Urgency,
     VulnerabilityCode,
 )
-
-MAX_AGE = 120
 
 
 class IdempotencyConflict(Exception):
@@ -429,6 +428,15 @@ def referral_accept(*, actor: User, referral: Referral) -> Case:
     referral.case = case
     _set_status(actor=actor, referral=referral, status=ReferralStatus.ACCEPTED, case=case)
     return case
+
+
+def referral_view_record(*, actor: User, referral: Referral) -> None:
+    """IOM staff opening a referral (the people's data) is traced."""
+    audit_record(actor=actor, action="referral.view", target=referral)
+
+
+def referral_attachment_view_record(*, actor: User, attachment: ReferralAttachment) -> None:
+    audit_record(actor=actor, action="referral_attachment.view", target=attachment)
 
 
 # Notification -------------------------------------------------------------------------

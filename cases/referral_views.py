@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avrr.models import User
-from avrr.services import audit_record
 from cases import access, referral_import, referral_services
 from cases.filters import ReferralFilter
 from cases.referral_forms import (
@@ -126,7 +125,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     can_triage = access.can_triage_referral(user, referral)
     if can_triage:
-        audit_record(actor=user, action="referral.view", target=referral)
+        referral_services.referral_view_record(actor=user, referral=referral)
     return render(
         request,
         "referrals/referral_detail.html",
@@ -199,7 +198,7 @@ def referral_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     attachment = referral.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    audit_record(actor=user, action="referral_attachment.view", target=attachment)
+    referral_services.referral_attachment_view_record(actor=user, attachment=attachment)
     return FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
