@@ -26,6 +26,19 @@ class BootstrapMixin:
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
 
+class FilterForm(BootstrapMixin, forms.Form):
+    """The form behind a list's filters (a django-filter FilterSet's `Meta.form`)."""
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker, with values in ISO 8601 as it expects."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 def country_choices() -> list[tuple[str, str]]:
     # Called at each rendering, so the names are in the user's language.
     return [(code, str(name)) for code, name in countries]

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "axes",
     "avrr",
     "cases",
+    "cases.referrals",
     "reintegration",
     "reporting",
 ]

@@ -9,6 +9,7 @@ from avrr.api import CurrentUserView
 api_v1: list[URLPattern | URLResolver] = [
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("", include("cases.api_urls")),
+    path("", include("cases.referrals.api_urls")),
 ]
 
 urlpatterns = [
@@ -19,7 +20,7 @@ urlpatterns = [
     path("accounts/password/", views.PasswordChangeView.as_view(), name="password_change"),
     path("i18n/setlang/", views.language_switch, name="set_language"),
     path("cases/", include("cases.urls")),
-    path("referrals/", include("cases.referral_urls")),
+    path("referrals/", include("cases.referrals.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -53,7 +53,6 @@ from avrr.models import Organisation, User  # noqa: E402
 from avrr.roles import Role  # noqa: E402
 from cases import access, selectors  # noqa: E402
 from cases.demo import NAMES, NATIONALITY_WEIGHTS  # noqa: E402
-from cases.filters import CaseFilter  # noqa: E402
 from cases.models import (  # noqa: E402
     Case,
     CaseNumberSequence,
@@ -65,6 +64,7 @@ from cases.models import (  # noqa: E402
     VulnerabilityCode,
 )
 from cases.names import name_key  # noqa: E402
+from cases.selectors import CaseFilter  # noqa: E402
 
 TARGET_CASES = 100_000
 CHUNK = 10_000

@@ -10,7 +10,7 @@ from avrr import rules
 from avrr.models import Organisation, User
 from avrr.roles import Role
 from avrr.rules import AnyUser
-from cases.models import RETURNED_STATUSES, Case, Person, Referral, ReferralStatus, SensitiveNote
+from cases.models import RETURNED_STATUSES, Case, Person, SensitiveNote
 
 
 def cases_for(user: AnyUser) -> QuerySet[Case]:
@@ -110,55 +110,3 @@ def caseworkers_for(user: AnyUser) -> QuerySet[User]:
     """The caseworkers the user may filter cases by."""
     staff = User.objects.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR], is_active=True)
     return staff.filter(organisation__in=offices_for(user)).order_by("last_name", "first_name")
-
-
-# Referrals ----------------------------------------------------------------------------
-
-
-def referrals_for(user: AnyUser) -> QuerySet[Referral]:
-    """An NGO sees what it submitted; an IOM office sees what was sent to it."""
-    if rules.has_role(user, Role.ADMIN):
-        return Referral.objects.all()
-    organisation = rules.referring_organisation(user)
-    if organisation is not None:
-        return Referral.objects.filter(organisation=organisation)
-    office = rules.works_for_iom_office(user)
-    if office is not None:
-        return Referral.objects.filter(office=office)
-    return Referral.objects.none()
-
-
-def referral_for(user: AnyUser, pk: int) -> Referral:
-    referral = referrals_for(user).filter(pk=pk).first()
-    if referral is None:
-        raise Http404
-    return referral
-
-
-def can_submit_referrals(user: AnyUser) -> bool:
-    return rules.referring_organisation(user) is not None
-
-
-def can_correct_referral(user: AnyUser, referral: Referral) -> bool:
-    """The NGO may correct or withdraw its referral until IOM starts looking at it."""
-    organisation = rules.referring_organisation(user)
-    return (
-        organisation is not None
-        and organisation.pk == referral.organisation_id
-        and referral.status == ReferralStatus.SUBMITTED
-    )
-
-
-def can_list_referrals(user: AnyUser) -> bool:
-    return (
-        can_submit_referrals(user) or can_triage_referrals(user) or rules.has_role(user, Role.ADMIN)
-    )
-
-
-def can_triage_referrals(user: AnyUser) -> bool:
-    return rules.works_for_iom_office(user) is not None
-
-
-def can_triage_referral(user: AnyUser, referral: Referral) -> bool:
-    office = rules.works_for_iom_office(user)
-    return office is not None and office.pk == referral.office_id

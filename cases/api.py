@@ -39,7 +39,6 @@ from rest_framework.settings import api_settings
 from avrr.models import Organisation, User
 from avrr.rules import AnyUser
 from cases import access, selectors, services
-from cases.filters import CaseFilter
 from cases.models import (
     MAX_AGE,
     Assistance,
@@ -51,6 +50,7 @@ from cases.models import (
     ReturnDeclaration,
     VulnerabilityCode,
 )
+from cases.selectors import CaseFilter
 from cases.services import PersonData
 from cases.workflow import ALLOWED_TRANSITIONS, next_steps
 

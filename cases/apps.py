@@ -14,5 +14,4 @@ class CasesConfig(AppConfig):
 
         register(NavEntry(_("Dossiers"), "cases:list", access.can_list_cases, 100))
         register(NavEntry(_("Charge de travail"), "cases:caseload", access.can_see_caseload, 110))
-        register(NavEntry(_("Référencements"), "referrals:list", access.can_list_referrals, 120))
         register_demo_loader(demo_cases_load)

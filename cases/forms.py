@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from avrr.forms import BootstrapMixin, country_choices
+from avrr.forms import BootstrapMixin, DateInput, country_choices
 from avrr.models import Organisation, User
 from cases.models import (
     MAX_AGE,
@@ -27,13 +27,6 @@ from cases.models import (
     VulnerabilityCode,
 )
 from cases.services import CASE_EDITABLE_FIELDS, PERSON_EDITABLE_FIELDS, PersonData
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def _not_in_future(value: date) -> date:

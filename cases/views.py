@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from avrr.models import User
 from cases import access, selectors, services
-from cases.filters import CaseFilter
 from cases.forms import (
     AssignForm,
     AssistanceForm,
@@ -34,6 +33,7 @@ from cases.forms import (
     limit_choices,
 )
 from cases.models import PRE_DEPARTURE_STATUSES, Case, CaseStatus, DuplicateReview, Person
+from cases.selectors import CaseFilter
 from cases.timeline import describe
 from cases.workflow import next_steps
 

@@ -11,13 +11,7 @@ from typing import Final
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import (
-    UNACCOMPANIED_CODES,
-    Case,
-    CaseStatus,
-    JusticeDecision,
-    Person,
-)
+from cases.models import UNACCOMPANIED_CODES, Case, CaseStatus, JusticeDecision, Person
 
 Guard = Callable[[Case], str | Promise | None]
 

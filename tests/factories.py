@@ -10,7 +10,7 @@ from avrr.services import user_sync_role
 
 if TYPE_CHECKING:
     from cases.models import Case
-    from cases.referral_services import ReferralData
+    from cases.referrals.services import ReferralData
     from cases.services import PersonData
 
 PERSONA_PASSWORD = "Correct-Horse-Battery-42"
@@ -89,7 +89,7 @@ def pdf_upload(name: str = "declaration.pdf") -> SimpleUploadedFile:
 
 def referral_data(office: Organisation, **overrides: Any) -> "ReferralData":
     """A valid referral of a mother and her child, with the person's consent."""
-    from cases.referral_services import ReferralData, ReferredPersonData
+    from cases.referrals.services import ReferralData, ReferredPersonData
 
     values: dict[str, Any] = {
         "office": office,

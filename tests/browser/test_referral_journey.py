@@ -9,7 +9,8 @@ from pytest_django.live_server_helper import LiveServer
 
 from avrr.models import Organisation, User
 from avrr.roles import Role
-from cases.models import Case, Referral, ReferralStatus
+from cases.models import Case
+from cases.referrals.models import Referral, ReferralStatus
 from tests.browser.test_roles import sign_in
 from tests.factories import UserFactory
 

@@ -11,8 +11,8 @@ from django.test import RequestFactory
 from avrr.models import Organisation, User
 from avrr.roles import Role
 from cases import access
-from cases.filters import CaseFilter
 from cases.models import Case, CaseStatus
+from cases.selectors import CaseFilter
 from cases.services import case_transition
 from tests.factories import UserFactory, child_data, person_data, register_case
 

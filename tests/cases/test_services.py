@@ -19,7 +19,6 @@ from pytest_django import Settings
 
 from avrr.models import AuditEvent, Organisation, User
 from avrr.roles import Role
-from cases.filters import CaseFilter
 from cases.models import (
     Assistance,
     AssistanceKind,
@@ -39,6 +38,7 @@ from cases.models import (
     SensitiveNote,
     Vulnerability,
 )
+from cases.selectors import CaseFilter
 from cases.services import (
     MAX_ATTACHMENT_BYTES,
     EditConflict,

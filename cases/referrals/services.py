@@ -11,38 +11,38 @@ from datetime import date
 from functools import partial
 from typing import Any, cast
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from avrr import rules
 from avrr.models import Organisation, User
-from avrr.roles import Role
 from avrr.services import audit_record
-from cases import access, services
+from cases import services as case_services
 from cases.models import (
     ADULT_AGE,
     MAX_AGE,
     UNACCOMPANIED_CODES,
     Case,
+    ReferralSource,
+    Relationship,
+    Sex,
+    VulnerabilityCode,
+)
+from cases.referrals import access
+from cases.referrals.models import (
     IdempotencyRecord,
     Referral,
     ReferralAttachment,
-    ReferralNotification,
-    ReferralSource,
     ReferralStatus,
     ReferredPerson,
-    Relationship,
-    Sex,
     Urgency,
-    VulnerabilityCode,
 )
+from cases.referrals.tasks import send_referral_status_email
 
 
 class IdempotencyConflict(Exception):
@@ -146,7 +146,7 @@ def _validate(data: ReferralData) -> None:
     _validate_household(data.people, today, error)
     for _kind, upload in data.attachments:
         try:
-            services.upload_type_check(upload)
+            case_services.upload_type_check(upload)
         except ValidationError as problem:
             error("attachments", " ".join(problem.messages))
     if errors:
@@ -208,7 +208,7 @@ def _store_people_and_files(referral: Referral, data: ReferralData) -> None:
         for person in data.people
     )
     for kind, upload in data.attachments:
-        file_type = services.upload_type_check(upload)
+        file_type = case_services.upload_type_check(upload)
         attachment = ReferralAttachment(
             referral=referral,
             kind=kind,
@@ -221,8 +221,6 @@ def _store_people_and_files(referral: Referral, data: ReferralData) -> None:
 
 
 def _notify_on_commit(referral: Referral) -> None:
-    from cases.tasks import send_referral_status_email
-
     transaction.on_commit(partial(send_referral_status_email.delay, referral.pk, referral.status))
 
 
@@ -257,7 +255,7 @@ def referral_submit(
             return earlier.referral, False
     _validate(data)
     year = timezone.localdate().year
-    number = services.sequence_next(organisation=organisation, year=year)
+    number = case_services.sequence_next(organisation=organisation, year=year)
     referral = Referral.objects.create(
         reference=f"REF-{organisation.code}-{year}-{number:05d}",
         organisation=organisation,
@@ -372,9 +370,7 @@ def referral_review_start(*, actor: User, referral: Referral) -> Referral:
 @transaction.atomic
 def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referral:
     """Decline with a reason the NGO will read."""
-    referral = _locked_for_triage(
-        actor, referral, ReferralStatus.SUBMITTED, ReferralStatus.UNDER_REVIEW
-    )
+    referral = _locked_for_triage(actor, referral, *access.DECIDABLE_STATUSES)
     if not reason.strip():
         raise ValidationError(_("Indiquez le motif du refus : l'ONG le lira."))
     return _set_status(
@@ -392,11 +388,9 @@ def referral_accept(*, actor: User, referral: Referral) -> Case:
     Registration runs the duplicate check, so people already known are shown to the
     caseworker to link rather than registered as strangers.
     """
-    referral = _locked_for_triage(
-        actor, referral, ReferralStatus.SUBMITTED, ReferralStatus.UNDER_REVIEW
-    )
+    referral = _locked_for_triage(actor, referral, *access.DECIDABLE_STATUSES)
     people = [
-        services.PersonData(
+        case_services.PersonData(
             family_name=person.family_name,
             given_name=person.given_name,
             sex=person.sex,
@@ -410,7 +404,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Case:
         )
         for person in referral.people.all()
     ]
-    case = services.case_register(
+    case = case_services.case_register(
         actor=actor,
         people=people,
         referral_source=ReferralSource.NGO,
@@ -419,7 +413,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Case:
     )
     for attachment in referral.attachments.all():
         with attachment.file.open("rb") as content:
-            services.attachment_add(
+            case_services.attachment_add(
                 actor=actor,
                 case=case,
                 kind=attachment.kind,
@@ -437,57 +431,3 @@ def referral_view_record(*, actor: User, referral: Referral) -> None:
 
 def referral_attachment_view_record(*, actor: User, attachment: ReferralAttachment) -> None:
     audit_record(actor=actor, action="referral_attachment.view", target=attachment)
-
-
-# Notification -------------------------------------------------------------------------
-
-
-def _recipients(organisation: Organisation) -> list[User]:
-    return list(
-        User.objects.filter(
-            organisation=organisation,
-            organisation__is_active=True,
-            role=Role.NGO_REFERRER,
-            is_active=True,
-        ).exclude(email="")
-    )
-
-
-@transaction.atomic
-def referral_notify(*, referral_id: int, status: str) -> int:
-    """E-mail the referring NGO's users that the referral reached `status`, once.
-
-    The e-mail names the referral by its reference only: no personal data leaves the
-    platform this way. Returns how many e-mails were sent (0 when already done).
-    """
-    referral = Referral.objects.select_related("organisation").get(pk=referral_id)
-    notification, created = ReferralNotification.objects.select_for_update().get_or_create(
-        referral=referral, status=status
-    )
-    if not created:
-        return 0
-    messages = []
-    label = ReferralStatus(status)
-    for user in _recipients(referral.organisation):
-        with translation.override(user.language):
-            subject = _("Référencement %(reference)s : %(status)s") % {
-                "reference": referral.reference,
-                "status": label.label,
-            }
-            body = _(
-                "Bonjour,\n\nLe référencement %(reference)s de %(organisation)s est "
-                "maintenant : %(status)s.\n\nConnectez-vous à la plateforme pour voir le "
-                "détail.\n"
-            ) % {
-                "reference": referral.reference,
-                "organisation": referral.organisation.name,
-                "status": label.label,
-            }
-        messages.append(
-            EmailMessage(str(subject), str(body), settings.DEFAULT_FROM_EMAIL, [user.email])
-        )
-    if messages:
-        get_connection().send_messages(messages)
-    notification.recipients = len(messages)
-    notification.save(update_fields=["recipients"])
-    return len(messages)

@@ -21,15 +21,9 @@ from rest_framework.test import APIClient
 from avrr.api_keys import api_key_create, api_key_revoke
 from avrr.models import ApiKey, Organisation, User
 from avrr.roles import Role
-from cases import referral_services
-from cases.models import (
-    Case,
-    CaseStatus,
-    IdempotencyRecord,
-    Referral,
-    ReferralStatus,
-    ReferredPerson,
-)
+from cases.models import Case, CaseStatus
+from cases.referrals import services
+from cases.referrals.models import IdempotencyRecord, Referral, ReferralStatus, ReferredPerson
 from tests.cases.test_api import LIST_URLS, NOT_FOUND, OBJECT_ENDPOINTS, _call
 from tests.factories import UserFactory, referral_data
 
@@ -119,14 +113,12 @@ def other_ngo_referrer(other_ngo: Organisation) -> User:
 @pytest.fixture
 def referral(ngo_referrer: User, office_rabat: Organisation) -> Referral:
     """NGO1's referral of a mother and her son to Rabat, as submitted on the site."""
-    created, _new = referral_services.referral_submit(
-        actor=ngo_referrer, data=referral_data(office_rabat)
-    )
+    created, _new = services.referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
     return created
 
 
 def _accepted(referral: Referral, caseworker: User) -> Case:
-    return referral_services.referral_accept(actor=caseworker, referral=referral)
+    return services.referral_accept(actor=caseworker, referral=referral)
 
 
 def _get(client: APIClient, url: str) -> tuple[int, Any]:
@@ -479,7 +471,7 @@ def test_ngo_list_rows(
     other_ngo_referrer: User,
     office_rabat: Organisation,
 ) -> None:
-    referral_services.referral_submit(actor=other_ngo_referrer, data=referral_data(office_rabat))
+    services.referral_submit(actor=other_ngo_referrer, data=referral_data(office_rabat))
 
     response = ngo_tool.get(URL)
 
@@ -511,7 +503,7 @@ def test_office_list_shows_people_and_the_case_once_accepted(
     referral: Referral, caseworker: User, other_ngo_referrer: User, office_oujda: Organisation
 ) -> None:
     # Sent to another office: not in Rabat's list.
-    referral_services.referral_submit(actor=other_ngo_referrer, data=referral_data(office_oujda))
+    services.referral_submit(actor=other_ngo_referrer, data=referral_data(office_oujda))
     case = _accepted(referral, caseworker)
 
     response = _session_client(caseworker).get(URL)
@@ -556,10 +548,10 @@ def test_ngo_sees_departed_once_the_case_has_departed(
 def test_list_filters(
     ngo_tool: APIClient, referral: Referral, ngo_referrer: User, office_rabat: Organisation
 ) -> None:
-    urgent, _new = referral_services.referral_submit(
+    urgent, _new = services.referral_submit(
         actor=ngo_referrer, data=referral_data(office_rabat, urgency=2)
     )
-    referral_services.referral_withdraw(actor=ngo_referrer, referral=urgent)
+    services.referral_withdraw(actor=ngo_referrer, referral=urgent)
     Referral.objects.filter(pk=referral.pk).update(submitted_at=timezone.now() - timedelta(days=10))
     today = timezone.localdate()
 
@@ -591,11 +583,11 @@ def test_list_query_count_does_not_grow_with_rows(
         return len(queries)
 
     def submit_and_accept() -> None:
-        submitted, _new = referral_services.referral_submit(
+        submitted, _new = services.referral_submit(
             actor=ngo_referrer, data=referral_data(office_rabat)
         )
         _accepted(submitted, caseworker)
-        referral_services.referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
+        services.referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
 
     submit_and_accept()
     one = count_queries()

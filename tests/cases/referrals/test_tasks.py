@@ -20,21 +20,20 @@ from django.utils import translation
 from django.utils.translation import gettext
 from pytest_django import Settings
 
-import cases.tasks
 from avrr.api_keys import api_key_create
 from avrr.models import Organisation, User
 from avrr.roles import Role
-from cases import referral_services
-from cases.models import Referral, ReferralNotification, ReferralStatus
-from cases.referral_services import (
+from cases.referrals import notifications, services
+from cases.referrals.models import Referral, ReferralNotification, ReferralStatus
+from cases.referrals.notifications import referral_notify
+from cases.referrals.services import (
     referral_accept,
     referral_decline,
-    referral_notify,
     referral_review_start,
     referral_submit,
     referral_withdraw,
 )
-from cases.tasks import send_referral_status_email
+from cases.referrals.tasks import send_referral_status_email
 from tests.factories import UserFactory, referral_data
 
 SUBJECT_MSGID = "Référencement %(reference)s : %(status)s"
@@ -121,7 +120,7 @@ def subject_languages(monkeypatch: pytest.MonkeyPatch) -> list[str]:
             languages.append(translation.get_language() or "")
         return gettext(message)
 
-    monkeypatch.setattr(referral_services, "_", spy)
+    monkeypatch.setattr(notifications, "_", spy)
     return languages
 
 
@@ -389,7 +388,7 @@ WORKER_WAIT_SECONDS = 20
 
 
 class QueueSpy:
-    """Stands for the task in cases.tasks: records each queueing, then really queues."""
+    """Stands for the task that the services queue: records each queueing, then really queues."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[tuple[Any, ...], bool]] = []
@@ -402,7 +401,7 @@ class QueueSpy:
 @pytest.fixture
 def queue_spy(monkeypatch: pytest.MonkeyPatch) -> QueueSpy:
     spy = QueueSpy()
-    monkeypatch.setattr(cases.tasks, "send_referral_status_email", spy)
+    monkeypatch.setattr(services, "send_referral_status_email", spy)
     return spy
 
 

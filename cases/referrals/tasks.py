@@ -3,7 +3,7 @@ from smtplib import SMTPException
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
-from cases.referral_services import referral_notify
+from cases.referrals.notifications import referral_notify
 
 
 @shared_task(

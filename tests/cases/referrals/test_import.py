@@ -13,8 +13,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from pytest_django import Settings
 
 from avrr.models import Organisation, User
-from cases.models import Referral, ReferredPerson
-from cases.referral_import import (
+from cases.referrals.models import Referral, ReferredPerson
+from cases.referrals.services import ReferralData, ReferredPersonData
+from cases.referrals.spreadsheet import (
     COLUMNS,
     MAX_ROWS,
     ImportResult,
@@ -25,7 +26,6 @@ from cases.referral_import import (
     referral_template_csv,
     referral_template_xlsx,
 )
-from cases.referral_services import ReferralData, ReferredPersonData
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from cases import referral_views as views
+from cases.referrals import views
 
 app_name = "referrals"
 

@@ -90,10 +90,11 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from avrr.models import Organisation, User
-from cases import referral_services
-from cases.models import MAX_AGE, Referral, Relationship, Sex, Urgency, VulnerabilityCode
+from cases.models import MAX_AGE, Relationship, Sex, VulnerabilityCode
 from cases.names import name_tokens
-from cases.referral_services import ReferralData, ReferredPersonData
+from cases.referrals import services
+from cases.referrals.models import Referral, Urgency
+from cases.referrals.services import ReferralData, ReferredPersonData
 
 MAX_ROWS = 500
 MAX_BYTES = 2 * 1024 * 1024
@@ -969,7 +970,7 @@ def referral_import_submit(*, actor: User, result: ImportResult) -> list[Referra
         )
     referrals = []
     for data in result.referrals:
-        referral, _created = referral_services.referral_submit(actor=actor, data=data)
+        referral, _created = services.referral_submit(actor=actor, data=data)
         referrals.append(referral)
     return referrals
 

@@ -1,6 +1,6 @@
 """Referral pages: partner NGOs submit and follow; IOM offices triage.
 
-Objects come through cases.access; writes go through cases.referral_services.
+Objects come through cases.access; writes go through cases.referrals.services.
 """
 
 from django.contrib import messages
@@ -14,9 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from avrr.models import User
-from cases import access, referral_import, referral_services
-from cases.filters import ReferralFilter
-from cases.referral_forms import (
+from cases.referrals import access, selectors, services, spreadsheet
+from cases.referrals.forms import (
     BulkUploadForm,
     DeclineForm,
     ReferralForm,
@@ -44,9 +43,13 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     if not access.can_list_referrals(user):
         raise PermissionDenied
-    is_ngo = access.can_submit_referrals(user)
-    referrals = access.referrals_for(user).select_related("organisation", "office", "case")
-    referral_filter = ReferralFilter(request.GET or None, queryset=referrals, request=request)
+    is_ngo = access.sees_referrals_as_referrer(user)
+    referrals = selectors.referral_list(
+        access.referrals_for(user), as_referring_organisation=is_ngo
+    )
+    referral_filter = selectors.ReferralFilter(
+        request.GET or None, queryset=referrals, request=request
+    )
     page = Paginator(referral_filter.qs, REFERRALS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -81,14 +84,14 @@ def _referral_form_page(request: HttpRequest, referral_pk: int | None = None) ->
         )
         try:
             if referral is None:
-                referral, _created = referral_services.referral_submit(actor=user, data=data)
+                referral, _created = services.referral_submit(actor=user, data=data)
                 messages.success(
                     request,
                     _("Référencement %(reference)s envoyé à l'OIM.")
                     % {"reference": referral.reference},
                 )
             else:
-                referral_services.referral_correct(actor=user, referral=referral, data=data)
+                services.referral_correct(actor=user, referral=referral, data=data)
                 messages.success(request, _("Référencement corrigé."))
         except ValidationError as error:
             form.add_error(None, error.messages)
@@ -114,10 +117,9 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
+    is_ngo = access.sees_referrals_as_referrer(user)
     referral = (
-        access.referrals_for(user)
-        .select_related("organisation", "office", "case", "submitted_by")
-        .prefetch_related("people", "attachments")
+        selectors.referral_detail(access.referrals_for(user), as_referring_organisation=is_ngo)
         .filter(pk=pk)
         .first()
     )
@@ -125,16 +127,17 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     can_triage = access.can_triage_referral(user, referral)
     if can_triage:
-        referral_services.referral_view_record(actor=user, referral=referral)
+        services.referral_view_record(actor=user, referral=referral)
     return render(
         request,
         "referrals/referral_detail.html",
         {
             "referral": referral,
-            "is_ngo": access.can_submit_referrals(user),
+            "is_ngo": is_ngo,
             "can_correct": access.can_correct_referral(user, referral),
-            "can_triage": can_triage,
-            "decline_form": DeclineForm() if can_triage else None,
+            "can_start_review": access.can_start_review(user, referral),
+            "can_decide": access.can_decide_referral(user, referral),
+            "decline_form": DeclineForm(),
         },
     )
 
@@ -144,10 +147,10 @@ def _triage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     referral = access.referral_for(user, pk)
     try:
         if action == "review":
-            referral_services.referral_review_start(actor=user, referral=referral)
+            services.referral_review_start(actor=user, referral=referral)
             messages.success(request, _("Référencement en cours d'examen ; l'ONG en est informée."))
         elif action == "accept":
-            case = referral_services.referral_accept(actor=user, referral=referral)
+            case = services.referral_accept(actor=user, referral=referral)
             messages.success(
                 request,
                 _("Dossier %(number)s ouvert à partir du référencement.") % {"number": case.number},
@@ -156,10 +159,10 @@ def _triage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         elif action == "decline":
             form = DeclineForm(request.POST)
             reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            referral_services.referral_decline(actor=user, referral=referral, reason=reason)
+            services.referral_decline(actor=user, referral=referral, reason=reason)
             messages.success(request, _("Référencement refusé ; l'ONG lira le motif."))
         elif action == "withdraw":
-            referral_services.referral_withdraw(actor=user, referral=referral)
+            services.referral_withdraw(actor=user, referral=referral)
             messages.success(request, _("Référencement retiré."))
     except ValidationError as error:
         for message in error.messages:
@@ -198,7 +201,7 @@ def referral_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> Fi
     attachment = referral.attachments.filter(pk=attachment_pk).first()
     if attachment is None:
         raise Http404
-    referral_services.referral_attachment_view_record(actor=user, attachment=attachment)
+    services.referral_attachment_view_record(actor=user, attachment=attachment)
     return FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
@@ -216,10 +219,10 @@ def referral_bulk(request: HttpRequest) -> HttpResponse:
     result = None
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        result = referral_import.parse_referral_file(upload, filename=upload.name)
+        result = spreadsheet.parse_referral_file(upload, filename=upload.name)
         if not result.errors:
             try:
-                referrals = referral_import.referral_import_submit(actor=user, result=result)
+                referrals = spreadsheet.referral_import_submit(actor=user, result=result)
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
@@ -235,6 +238,6 @@ def referral_bulk(request: HttpRequest) -> HttpResponse:
 def referral_template(request: HttpRequest) -> HttpResponse:
     if not access.can_submit_referrals(_user(request)):
         raise PermissionDenied
-    response = HttpResponse(referral_import.referral_template_xlsx(), content_type=XLSX)
+    response = HttpResponse(spreadsheet.referral_template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="referencements-modele.xlsx"'
     return response

@@ -6,9 +6,9 @@ from django.http import Http404
 
 from avrr.models import Organisation, User
 from avrr.roles import Role
-from cases import access
-from cases.models import Referral, ReferralStatus
-from cases.referral_services import (
+from cases.referrals import access
+from cases.referrals.models import Referral, ReferralStatus
+from cases.referrals.services import (
     referral_accept,
     referral_decline,
     referral_review_start,

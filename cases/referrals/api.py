@@ -2,7 +2,7 @@
 their referrals; IOM offices triage those sent to them.
 
 Views stay thin, as in `cases.api`: they parse with a serializer, call a service of
-`cases.referral_services` and serialize the result. Every referral is read through
+`cases.referrals.services` and serialize the result. Every referral is read through
 `cases.access`, so one out of the user's reach is answered 404 like one that does not
 exist. Service errors are mapped onto HTTP: PermissionDenied → 403, ValidationError → 400,
 IdempotencyConflict → 422.
@@ -16,8 +16,7 @@ import hashlib
 import json
 from typing import Any
 
-import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_filters.rest_framework import DjangoFilterBackend
@@ -41,7 +40,6 @@ from avrr.models import Organisation
 # Importing avrr.schema registers the Api-Key security scheme with drf-spectacular.
 from avrr.schema import NamedEnumField
 from avrr.throttling import OrganisationRateThrottle
-from cases import access, referral_services
 from cases.api import (
     RESPONSE_400,
     RESPONSE_403,
@@ -52,17 +50,10 @@ from cases.api import (
     _require,
     _tag,
 )
-from cases.models import (
-    MAX_AGE,
-    RETURNED_STATUSES,
-    Case,
-    Referral,
-    ReferralStatus,
-    ReferredPerson,
-    Urgency,
-    VulnerabilityCode,
-)
-from cases.referral_services import IdempotencyConflict, ReferralData, ReferredPersonData
+from cases.models import MAX_AGE, Case, VulnerabilityCode
+from cases.referrals import access, selectors, services
+from cases.referrals.models import Referral, ReferralStatus, ReferredPerson, Urgency
+from cases.referrals.services import IdempotencyConflict, ReferralData, ReferredPersonData
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -111,16 +102,11 @@ class ReferralStatusField(NamedEnumField):
             enum_name="ReferralStatusEnum",
             choices=ReferralStatus.choices,
             meanings=STATUS_MEANINGS,
-            source="*",
+            # Annotated by `selectors.referrals_with_status_shown`.
+            source="status_shown",
             read_only=True,
             **kwargs,
         )
-
-    def to_representation(self, value: Any) -> str:
-        referral: Referral = value  # the whole referral: source="*"
-        if self.context.get("for_organisation"):
-            return str(referral.status_for_organisation)
-        return str(referral.status)
 
 
 class ReferredPersonNameSerializer(serializers.ModelSerializer[ReferredPerson]):
@@ -328,46 +314,6 @@ def _referral_data(validated: dict[str, Any]) -> ReferralData:
     )
 
 
-# Filters -----------------------------------------------------------------------------
-
-
-# A referral whose case has departed, which its NGO sees as "departed".
-DEPARTED = Q(status=ReferralStatus.ACCEPTED, case__status__in=RETURNED_STATUSES)
-
-
-class ReferralApiFilter(django_filters.FilterSet):
-    status = django_filters.ChoiceFilter(
-        label=_("Statut (tel que l'utilisateur le voit)"),
-        choices=ReferralStatus.choices,
-        method="with_status",
-    )
-    urgency = django_filters.TypedChoiceFilter(
-        label=_("Urgence"), choices=Urgency.choices, coerce=int
-    )
-    submitted_after = django_filters.DateFilter(
-        label=_("Soumis à partir du (date incluse)"),
-        field_name="submitted_at",
-        lookup_expr="date__gte",
-    )
-    submitted_before = django_filters.DateFilter(
-        label=_("Soumis jusqu'au (date incluse)"),
-        field_name="submitted_at",
-        lookup_expr="date__lte",
-    )
-
-    class Meta:
-        model = Referral
-        fields = ["status", "urgency", "submitted_after", "submitted_before"]
-
-    def with_status(self, queryset: QuerySet[Referral], name: str, value: str) -> Any:
-        """The status the user is shown: an NGO sees "departed" for a departed case."""
-        if not access.can_submit_referrals(self.request.user):
-            return queryset.filter(status=value)
-        if value == ReferralStatus.DEPARTED:
-            return queryset.filter(DEPARTED)
-        return queryset.filter(status=value).exclude(DEPARTED)
-
-
 # Views -------------------------------------------------------------------------------
 
 
@@ -448,15 +394,14 @@ def _request_hash(data: Any) -> str:
 class ReferralViewSet(ServiceViewSet[Referral]):
     parser_classes = [JSONParser]
     filter_backends = [DjangoFilterBackend]
-    filterset_class = ReferralApiFilter
+    filterset_class = selectors.ReferralFilter
     serializer_class = ReferralListSerializer
 
     def get_queryset(self) -> QuerySet[Referral]:
-        return (
-            access.referrals_for(self.request.user)
-            .select_related("office", "organisation", "case")
-            .prefetch_related("people")
-            .order_by("-urgency", "-submitted_at", "-pk")
+        user = self.request.user
+        return selectors.referral_list(
+            access.referrals_for(user),
+            as_referring_organisation=access.sees_referrals_as_referrer(user),
         )
 
     def get_throttles(self) -> list[BaseThrottle]:
@@ -469,7 +414,7 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         return {
             **super().get_serializer_context(),
             # An NGO is shown what it may know of its referrals, never the case.
-            "for_organisation": access.can_submit_referrals(self.request.user),
+            "for_organisation": access.sees_referrals_as_referrer(self.request.user),
         }
 
     def handle_exception(self, exc: Exception) -> Response:
@@ -562,7 +507,7 @@ class ReferralViewSet(ServiceViewSet[Referral]):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        referral, created = referral_services.referral_submit(
+        referral, created = services.referral_submit(
             actor=actor,
             data=_referral_data(serializer.validated_data),
             idempotency_key=key,
@@ -607,7 +552,7 @@ class ReferralViewSet(ServiceViewSet[Referral]):
             data=request.data, context=self.get_serializer_context()
         )
         serializer.is_valid(raise_exception=True)
-        referral_services.referral_correct(
+        services.referral_correct(
             actor=actor, referral=referral, data=_referral_data(serializer.validated_data)
         )
         return self._detail(referral.pk)
@@ -631,7 +576,7 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         actor = _actor(request)
         referral = access.referral_for(actor, _pk(pk))
         _require(access.can_submit_referrals(actor))
-        referral_services.referral_withdraw(actor=actor, referral=referral)
+        services.referral_withdraw(actor=actor, referral=referral)
         return self._detail(referral.pk)
 
     @extend_schema(
@@ -653,7 +598,7 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         actor = _actor(request)
         referral = access.referral_for(actor, _pk(pk))
         _require(access.can_triage_referrals(actor))
-        referral_services.referral_review_start(actor=actor, referral=referral)
+        services.referral_review_start(actor=actor, referral=referral)
         return self._detail(referral.pk)
 
     @extend_schema(
@@ -676,7 +621,7 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         actor = _actor(request)
         referral = access.referral_for(actor, _pk(pk))
         _require(access.can_triage_referrals(actor))
-        referral_services.referral_accept(actor=actor, referral=referral)
+        services.referral_accept(actor=actor, referral=referral)
         return self._detail(referral.pk)
 
     @extend_schema(
@@ -700,7 +645,7 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         _require(access.can_triage_referrals(actor))
         serializer = DeclineSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
-        referral_services.referral_decline(
+        services.referral_decline(
             actor=actor, referral=referral, reason=serializer.validated_data["reason"]
         )
         return self._detail(referral.pk)

@@ -6,19 +6,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from avrr.forms import BootstrapMixin, country_choices
+from avrr.forms import BootstrapMixin, DateInput, country_choices
 from avrr.models import Organisation
-from cases.forms import DateInput
-from cases.models import (
-    MAX_AGE,
-    Attachment,
-    Referral,
-    Relationship,
-    Sex,
-    Urgency,
-    VulnerabilityCode,
-)
-from cases.referral_services import ReferralData, ReferredPersonData
+from cases.models import MAX_AGE, Attachment, Relationship, Sex, VulnerabilityCode
+from cases.referrals.models import Referral, Urgency
+from cases.referrals.services import ReferralData, ReferredPersonData
 
 
 class MultipleFileInput(forms.ClearableFileInput):

@@ -12,9 +12,10 @@ from pytest_django import Settings
 
 from avrr.models import Organisation, User
 from avrr.roles import Role
-from cases.models import Case, Referral, ReferralStatus
-from cases.referral_import import referral_template_csv
-from cases.referral_services import referral_submit
+from cases.models import Case, CaseStatus
+from cases.referrals.models import Referral, ReferralStatus
+from cases.referrals.services import referral_submit
+from cases.referrals.spreadsheet import referral_template_csv
 from tests.factories import UserFactory, referral_data
 
 
@@ -104,6 +105,24 @@ def test_ngo_sees_its_status_but_not_the_case(
     assert "Accepté" in page
     assert case.number not in page
     assert ngo_client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
+
+
+def test_ngo_finds_a_departed_referral_by_the_status_it_is_shown(
+    client: Client, referral: Referral, ngo_referrer: User, caseworker: User
+) -> None:
+    client.force_login(caseworker)
+    client.post(reverse("referrals:accept", args=[referral.pk]))
+    Case.objects.update(status=CaseStatus.DEPARTED)
+    client.force_login(ngo_referrer)
+    url = reverse("referrals:list")
+
+    def listed(status: str) -> list[str]:
+        page = client.get(url, {"status": status}).content.decode()
+        return [reference for reference in [referral.reference] if reference in page]
+
+    assert listed(ReferralStatus.DEPARTED) == [referral.reference]
+    assert listed(ReferralStatus.ACCEPTED) == []
+    assert "Parti" in client.get(url).content.decode()
 
 
 def test_decline_needs_a_reason_the_ngo_reads(

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReferralsConfig(AppConfig):
+    name = "cases.referrals"
+    label = "referrals"
+    verbose_name = _("Référencements")
+
+    def ready(self) -> None:
+        from avrr.navigation import NavEntry, register
+        from cases.referrals import access
+
+        register(NavEntry(_("Référencements"), "referrals:list", access.can_list_referrals, 120))
