@@ -34,4 +34,5 @@ messages: install
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(DEV_ENV) $(BIN)/mypy .

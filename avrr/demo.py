@@ -5,6 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.module_loading import import_string
 
 from avrr.models import Organisation, User
 from avrr.roles import Role
@@ -74,15 +75,19 @@ def demo_seed() -> list[DemoLogin]:
 
 
 # Apps add their own demo records (cases, referrals…) after the users exist; each loader
-# returns a one-line summary of what it loaded.
+# returns a one-line summary of what it loaded. A loader is registered by its dotted path
+# and imported only when demo data is loaded, so that its module (often large) is never
+# imported at start-up.
 DemoLoader = Callable[[], str]
-_loaders: list[DemoLoader] = []
+_loaders: list[str] = []
 
 
-def register_demo_loader(loader: DemoLoader) -> None:
-    if loader not in _loaders:
-        _loaders.append(loader)
+def register_demo_loader(dotted_path: str) -> None:
+    """Register `"app.module.function"` (again: no change); nothing is imported now."""
+    if dotted_path not in _loaders:
+        _loaders.append(dotted_path)
 
 
 def demo_loaders() -> list[DemoLoader]:
-    return list(_loaders)
+    """The registered loaders, imported now, in the order they were registered."""
+    return [import_string(dotted_path) for dotted_path in _loaders]

@@ -51,6 +51,26 @@ class Organisation(models.Model):
         return self.name
 
 
+class Sequence(models.Model):
+    """The last number given in a named yearly series of an organisation: an office's case
+    numbers, an NGO's referral references. Numbers are never reused."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=32)
+    year = models.PositiveIntegerField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "name", "year"], name="one_sequence_per_name_and_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id}/{self.name}/{self.year}: {self.last_value}"
+
+
 class AvrrUserManager(UserManager["User"]):
     def create_superuser(
         self, username: str, email: str | None = None, password: str | None = None, **extra: Any

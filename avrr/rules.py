@@ -3,7 +3,10 @@
 This module knows users, organisations and roles, and nothing of the apps built on them.
 """
 
+from typing import Protocol
+
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import PermissionDenied
 
 from avrr.models import Organisation, User
 from avrr.roles import Role
@@ -14,6 +17,20 @@ IOM_ROLES = frozenset({Role.CASEWORKER, Role.SUPERVISOR, Role.REINTEGRATION_OFFI
 # Roles that work with individual people's records. Ministries see aggregates only;
 # partner NGOs see only what their own organisation submitted.
 PERSONAL_DATA_ROLES = IOM_ROLES
+
+
+class _Request(Protocol):
+    # A Django HttpRequest or a DRF Request.
+    @property
+    def user(self) -> "AnyUser": ...
+
+
+def request_user(request: _Request) -> User:
+    """The application user making the request; anyone else is refused (403)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def active_user(user: AnyUser) -> User | None:

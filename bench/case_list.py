@@ -48,14 +48,14 @@ from django.http import HttpRequest  # noqa: E402
 from django.test import Client, RequestFactory  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
 
-from avrr.models import Organisation, User  # noqa: E402
+from avrr.models import Organisation, Sequence, User  # noqa: E402
 from avrr.roles import Role  # noqa: E402
 from cases import access, selectors  # noqa: E402
 from cases.demo import NAMES, NATIONALITY_WEIGHTS  # noqa: E402
 from cases.models import (  # noqa: E402
     Case,
-    CaseNumberSequence,
     CaseStatus,
     Person,
     Relationship,
@@ -65,6 +65,7 @@ from cases.models import (  # noqa: E402
 )
 from cases.names import name_key  # noqa: E402
 from cases.selectors import CaseFilter  # noqa: E402
+from cases.services import CASE_NUMBERS  # noqa: E402
 
 TARGET_CASES = 100_000
 CHUNK = 10_000
@@ -143,10 +144,10 @@ class Fixture:
         self.rng = random.Random(SEED)
         self.offices = offices
         self.staff = staff
-        self.today = date.today()
+        self.today = timezone.localdate()
         self.span = (self.today - FIRST_DAY).days
-        sequences = CaseNumberSequence.objects.filter(office__in=offices)
-        self.sequence = {(row.office_id, row.year): row.last_value for row in sequences}
+        sequences = Sequence.objects.filter(organisation__in=offices, name=CASE_NUMBERS)
+        self.sequence = {(row.organisation_id, row.year): row.last_value for row in sequences}
 
     def number(self, office: Organisation, year: int) -> str:
         value = self.sequence.get((office.pk, year), 0) + 1
@@ -258,8 +259,11 @@ class Fixture:
                     batch_size=5000,
                 )
                 for (office_id, year), value in self.sequence.items():
-                    CaseNumberSequence.objects.update_or_create(
-                        office_id=office_id, year=year, defaults={"last_value": value}
+                    Sequence.objects.update_or_create(
+                        organisation_id=office_id,
+                        name=CASE_NUMBERS,
+                        year=year,
+                        defaults={"last_value": value},
                     )
             done += count
             print(f"  {done:,}/{missing:,} cases", flush=True)

@@ -10,7 +10,15 @@ from avrr import rules
 from avrr.models import Organisation, User
 from avrr.roles import Role
 from avrr.rules import AnyUser
-from cases.models import RETURNED_STATUSES, Case, Person, SensitiveNote
+from cases.models import (
+    PRE_DEPARTURE_STATUSES,
+    RETURNED_STATUSES,
+    Assistance,
+    Attachment,
+    Case,
+    Person,
+    SensitiveNote,
+)
 
 
 def cases_for(user: AnyUser) -> QuerySet[Case]:
@@ -43,8 +51,29 @@ def case_for(user: AnyUser, pk: int) -> Case:
     return case
 
 
+def attachment_for(user: AnyUser, *, case_pk: int, pk: int) -> Attachment:
+    """An attachment of a case the user may see."""
+    attachment = Attachment.objects.filter(case__in=cases_for(user), case_id=case_pk, pk=pk).first()
+    if attachment is None:
+        raise Http404
+    return attachment
+
+
 def people_for(user: AnyUser) -> QuerySet[Person]:
     return Person.objects.filter(case__in=cases_for(user))
+
+
+def person_for(user: AnyUser, *, case_pk: int, pk: int) -> Person:
+    """A person of a case the user may see, with their case."""
+    person = people_for(user).filter(case_id=case_pk, pk=pk).select_related("case").first()
+    if person is None:
+        raise Http404
+    return person
+
+
+def assistance_for(user: AnyUser) -> QuerySet[Assistance]:
+    """The assistance given to the people of the cases the user may see."""
+    return Assistance.objects.filter(case__in=cases_for(user))
 
 
 def can_register_cases(user: AnyUser) -> bool:
@@ -57,6 +86,11 @@ def can_change_case(user: AnyUser, case: Case) -> bool:
         return True
     office = rules.works_for_iom_office(user)
     return office is not None and office.pk == case.office_id
+
+
+def can_change_pre_departure(user: AnyUser, case: Case) -> bool:
+    """The people, assistance and declaration of a case change until it departs."""
+    return case.status in PRE_DEPARTURE_STATUSES and can_change_case(user, case)
 
 
 def can_reassign(user: AnyUser, case: Case) -> bool:

@@ -9,16 +9,12 @@ the record as it now is.
 Sensitive notes and attachments are not exposed by the API.
 """
 
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 import django_filters
 from django import forms
 from django.contrib.auth.models import AnonymousUser
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Model, QuerySet
-from django.http import Http404
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters.rest_framework import DjangoFilterBackend
@@ -28,14 +24,22 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
 )
-from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.settings import api_settings
 
+from avrr.api import (
+    RESPONSE_400,
+    RESPONSE_403,
+    ServiceViewSet,
+    require,
+    schema_tag,
+    url_pk,
+)
 from avrr.models import Organisation, User
 from avrr.rules import AnyUser
 from cases import access, selectors, services
@@ -52,7 +56,7 @@ from cases.models import (
 )
 from cases.selectors import CaseFilter
 from cases.services import PersonData
-from cases.workflow import ALLOWED_TRANSITIONS, next_steps
+from cases.workflow import allowed_targets, next_steps
 
 _M = TypeVar("_M", bound=Model)
 
@@ -61,7 +65,7 @@ _M = TypeVar("_M", bound=Model)
 TRANSITION_TARGETS = [
     case_status
     for case_status in CaseStatus
-    if any(case_status in targets for targets in ALLOWED_TRANSITIONS.values())
+    if any(case_status in allowed_targets(source) for source in CaseStatus)
 ]
 
 
@@ -498,69 +502,6 @@ class AssistanceFilter(django_filters.FilterSet):
 # Views -------------------------------------------------------------------------------
 
 
-def _actor(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise exceptions.NotAuthenticated
-    return user
-
-
-def _require(allowed: bool) -> None:
-    """Refuse early what the service would refuse, before reading the body."""
-    if not allowed:
-        raise PermissionDenied
-
-
-def _validation_detail(error: DjangoValidationError) -> dict[str, list[str]]:
-    if hasattr(error, "error_dict"):
-        return {
-            (api_settings.NON_FIELD_ERRORS_KEY if name == NON_FIELD_ERRORS else name): messages
-            for name, messages in error.message_dict.items()
-        }
-    return {api_settings.NON_FIELD_ERRORS_KEY: error.messages}
-
-
-def _tag(name: Promise) -> str:
-    """A tag translated when the schema is rendered, in the reader's language."""
-    return cast(str, name)
-
-
-def _pk(value: str) -> int:
-    """The id in the URL; anything else is a record that does not exist."""
-    if not value.isdigit():
-        raise Http404
-    return int(value)
-
-
-class ServiceViewSet(viewsets.GenericViewSet[_M]):
-    """Maps the errors of `cases.services` onto HTTP responses."""
-
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, services.EditConflict):
-            return Response(
-                {"detail": str(exc), "current": self.conflict_representation(exc.current)},
-                status=status.HTTP_409_CONFLICT,
-            )
-        if isinstance(exc, DjangoValidationError):
-            exc = exceptions.ValidationError(_validation_detail(exc))
-        elif isinstance(exc, Http404):
-            # The same answer whether the record does not exist or may not be seen, and
-            # without the model name that get_object_or_404 puts in its message.
-            exc = exceptions.NotFound()
-        return super().handle_exception(exc)
-
-    def conflict_representation(self, current: Model) -> dict[str, Any]:
-        raise NotImplementedError
-
-
-RESPONSE_400 = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description=_(
-        "Données refusées : les messages par champ, ou sous « non_field_errors » pour "
-        "l'ensemble. Rien n'est enregistré."
-    ),
-)
-RESPONSE_403 = OpenApiResponse(description=_("Cette action n'est pas permise à cet utilisateur."))
 RESPONSE_404_CASE = OpenApiResponse(
     description=_("Dossier inexistant, ou que cet utilisateur ne peut pas voir.")
 )
@@ -569,7 +510,19 @@ RESPONSE_404_PERSON = OpenApiResponse(
 )
 
 
-@extend_schema(tags=[_tag(_("Dossiers"))])
+@extend_schema(tags=[schema_tag(_("Dossiers"))])
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Liste des dossiers"),
+        description=_(
+            "Les dossiers que l'utilisateur peut voir, paginés, avec la recherche, les "
+            "filtres et le tri de la liste des dossiers."
+        ),
+        # The filter's method takes an optional bool, which the schema cannot guess.
+        parameters=[OpenApiParameter("mine", OpenApiTypes.BOOL, description=_("Mes dossiers"))],
+        responses={200: CaseListSerializer(many=True)},
+    )
+)
 class CaseViewSet(ServiceViewSet[Case]):
     filter_backends = [DjangoFilterBackend]
     filterset_class = CaseFilter
@@ -586,23 +539,6 @@ class CaseViewSet(ServiceViewSet[Case]):
         return self._detail_data(current.pk)
 
     @extend_schema(
-        summary=_("Liste des dossiers"),
-        description=_(
-            "Les dossiers que l'utilisateur peut voir, paginés, avec la recherche, les "
-            "filtres et le tri de la liste des dossiers."
-        ),
-        # The filter's method takes an optional bool, which the schema cannot guess.
-        parameters=[OpenApiParameter("mine", OpenApiTypes.BOOL, description=_("Mes dossiers"))],
-        responses={200: CaseListSerializer(many=True)},
-    )
-    def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        if page is None:
-            return Response(CaseListSerializer(queryset, many=True).data)
-        return self.get_paginated_response(CaseListSerializer(page, many=True).data)
-
-    @extend_schema(
         summary=_("Enregistrer un dossier"),
         description=_(
             "Ouvre un dossier dans le bureau de l'utilisateur, avec le ou la demandeur·se "
@@ -612,8 +548,8 @@ class CaseViewSet(ServiceViewSet[Case]):
         responses={201: CaseDetailSerializer, 400: RESPONSE_400, 403: RESPONSE_403},
     )
     def create(self, request: Request) -> Response:
-        actor = _actor(request)
-        _require(access.can_register_cases(actor))
+        actor = self.actor
+        require(access.can_register_cases(actor))
         serializer = CaseRegisterSerializer(
             data=request.data, context=self.get_serializer_context()
         )
@@ -632,7 +568,7 @@ class CaseViewSet(ServiceViewSet[Case]):
         responses={200: CaseDetailSerializer, 404: RESPONSE_404_CASE},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
+        actor = self.actor
         case = get_object_or_404(selectors.case_detail(access.cases_for(actor)), pk=pk)
         services.case_view_record(actor=actor, case=case)
         return Response(CaseDetailSerializer(case).data)
@@ -654,9 +590,9 @@ class CaseViewSet(ServiceViewSet[Case]):
         },
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
-        case = access.case_for(actor, _pk(pk))
-        _require(access.can_change_case(actor, case))
+        actor = self.actor
+        case = access.case_for(actor, url_pk(pk))
+        require(access.can_change_case(actor, case))
         serializer = CaseUpdateSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
@@ -680,9 +616,9 @@ class CaseViewSet(ServiceViewSet[Case]):
     )
     @action(detail=True, methods=["post"])
     def transitions(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
-        case = access.case_for(actor, _pk(pk))
-        _require(access.can_change_case(actor, case))
+        actor = self.actor
+        case = access.case_for(actor, url_pk(pk))
+        require(access.can_change_case(actor, case))
         serializer = TransitionSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         services.case_transition(
@@ -706,9 +642,9 @@ class CaseViewSet(ServiceViewSet[Case]):
     )
     @action(detail=True, methods=["post"])
     def assign(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
-        case = access.case_for(actor, _pk(pk))
-        _require(access.can_reassign(actor, case))
+        actor = self.actor
+        case = access.case_for(actor, url_pk(pk))
+        require(access.can_reassign(actor, case))
         serializer = AssignSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         services.case_assign(
@@ -729,9 +665,9 @@ class CaseViewSet(ServiceViewSet[Case]):
     )
     @action(detail=True, methods=["post"], url_path="people")
     def people(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
-        case = access.case_for(actor, _pk(pk))
-        _require(access.can_change_case(actor, case))
+        actor = self.actor
+        case = access.case_for(actor, url_pk(pk))
+        require(access.can_change_case(actor, case))
         serializer = PersonCreateSerializer(
             data=request.data, context=self.get_serializer_context()
         )
@@ -743,7 +679,16 @@ class CaseViewSet(ServiceViewSet[Case]):
         return Response(PersonSerializer(stored).data, status=status.HTTP_201_CREATED)
 
 
-@extend_schema(tags=[_tag(_("Personnes"))])
+@extend_schema(tags=[schema_tag(_("Personnes"))])
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Liste des personnes"),
+        description=_(
+            "Les personnes que l'utilisateur peut voir ; `case` les limite à un dossier."
+        ),
+        responses={200: PersonSerializer(many=True)},
+    )
+)
 class PersonViewSet(ServiceViewSet[Person]):
     filter_backends = [DjangoFilterBackend]
     filterset_class = PersonFilter
@@ -754,20 +699,6 @@ class PersonViewSet(ServiceViewSet[Person]):
 
     def conflict_representation(self, current: Model) -> dict[str, Any]:
         return dict(PersonSerializer(self.get_queryset().get(pk=current.pk)).data)
-
-    @extend_schema(
-        summary=_("Liste des personnes"),
-        description=_(
-            "Les personnes que l'utilisateur peut voir ; `case` les limite à un dossier."
-        ),
-        responses={200: PersonSerializer(many=True)},
-    )
-    def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        if page is None:
-            return Response(PersonSerializer(queryset, many=True).data)
-        return self.get_paginated_response(PersonSerializer(page, many=True).data)
 
     @extend_schema(
         summary=_("Fiche d'une personne"),
@@ -794,9 +725,9 @@ class PersonViewSet(ServiceViewSet[Person]):
         },
     )
     def partial_update(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
+        actor = self.actor
         person = get_object_or_404(access.people_for(actor).select_related("case"), pk=pk)
-        _require(access.can_change_case(actor, person.case))
+        require(access.can_change_case(actor, person.case))
         serializer = PersonUpdateSerializer(
             data=request.data, context=self.get_serializer_context()
         )
@@ -809,18 +740,9 @@ class PersonViewSet(ServiceViewSet[Person]):
         return Response(PersonSerializer(self.get_queryset().get(pk=person.pk)).data)
 
 
-@extend_schema(tags=[_tag(_("Assistance"))])
-class AssistanceViewSet(ServiceViewSet[Assistance]):
-    filter_backends = [DjangoFilterBackend]
-    filterset_class = AssistanceFilter
-    serializer_class = AssistanceSerializer
-
-    def get_queryset(self) -> QuerySet[Assistance]:
-        return Assistance.objects.filter(
-            case__in=access.cases_for(self.request.user)
-        ).select_related("provider")
-
-    @extend_schema(
+@extend_schema(tags=[schema_tag(_("Assistance"))])
+@extend_schema_view(
+    list=extend_schema(
         summary=_("Liste de l'assistance donnée"),
         description=_(
             "L'assistance donnée aux personnes des dossiers que l'utilisateur peut voir, "
@@ -828,12 +750,14 @@ class AssistanceViewSet(ServiceViewSet[Assistance]):
         ),
         responses={200: AssistanceSerializer(many=True)},
     )
-    def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(queryset)
-        if page is None:
-            return Response(AssistanceSerializer(queryset, many=True).data)
-        return self.get_paginated_response(AssistanceSerializer(page, many=True).data)
+)
+class AssistanceViewSet(ServiceViewSet[Assistance]):
+    filter_backends = [DjangoFilterBackend]
+    filterset_class = AssistanceFilter
+    serializer_class = AssistanceSerializer
+
+    def get_queryset(self) -> QuerySet[Assistance]:
+        return access.assistance_for(self.request.user).select_related("provider")
 
     @extend_schema(
         summary=_("Enregistrer une assistance"),
@@ -850,13 +774,13 @@ class AssistanceViewSet(ServiceViewSet[Assistance]):
         },
     )
     def create(self, request: Request) -> Response:
-        actor = _actor(request)
+        actor = self.actor
         serializer = AssistanceSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
         person = get_object_or_404(
             access.people_for(actor).select_related("case"), pk=data.pop("person_id")
         )
-        _require(access.can_change_case(actor, person.case))
+        require(access.can_change_case(actor, person.case))
         assistance = services.assistance_record(actor=actor, person=person, **data)
         return Response(AssistanceSerializer(assistance).data, status=status.HTTP_201_CREATED)

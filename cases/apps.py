@@ -10,8 +10,7 @@ class CasesConfig(AppConfig):
         from avrr.demo import register_demo_loader
         from avrr.navigation import NavEntry, register
         from cases import access
-        from cases.demo import demo_cases_load
 
         register(NavEntry(_("Dossiers"), "cases:list", access.can_list_cases, 100))
         register(NavEntry(_("Charge de travail"), "cases:caseload", access.can_see_caseload, 110))
-        register_demo_loader(demo_cases_load)
+        register_demo_loader("cases.demo.demo_cases_load")

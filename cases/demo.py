@@ -17,7 +17,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import TypeVar
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -54,6 +55,12 @@ RABAT_SUPERVISOR = "superviseur.rabat"
 
 V = VulnerabilityCode
 T = TypeVar("T")
+
+
+class Give(Protocol):
+    """Records one assistance to a person (`DemoCaseWriter.give` with its actor and period)."""
+
+    def __call__(self, person: Person, kind: str, **assistance: Any) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -484,20 +491,7 @@ class DemoCaseBuilder:
     def household(self, nationality: str, household: str, registered_on: date) -> list[PersonData]:
         rng = self.rng
         if household == "unaccompanied_minor":
-            age = rng.randint(14, 17)
-            code = V.UNACCOMPANIED_MINOR if rng.random() < 0.75 else V.SEPARATED_CHILD
-            codes: list[str] = [code]
-            if rng.random() < 0.1:
-                codes.append(V.TRAFFICKING_VICTIM)
-            minor = self.person(
-                nationality=nationality,
-                sex=Sex.MALE if rng.random() < 0.8 else Sex.FEMALE,
-                age=age,
-                registered_on=registered_on,
-                vulnerabilities=codes,
-            )
-            minor.phone = ""
-            return [minor]
+            return [self.unaccompanied_minor(nationality, registered_on)]
         female_principal = household in {"single_woman", "single_mother"}
         sex = Sex.FEMALE if female_principal else Sex.MALE
         age = self.adult_age(sex)
@@ -513,7 +507,44 @@ class DemoCaseBuilder:
             registered_on=registered_on,
             vulnerabilities=codes,
         )
-        people = [principal]
+        companions, age = self.companions(principal, age, household, registered_on)
+        people = [principal, *companions]
+        if household in {"single_mother", "single_father", "couple_children"}:
+            family_name = principal.family_name
+            if household == "single_mother" and rng.random() < 0.5:
+                family_name = rng.choice(NAMES[nationality].family)
+            people += self.children(
+                nationality=nationality,
+                family_name=family_name,
+                parent_age=age,
+                registered_on=registered_on,
+            )
+        return people
+
+    def unaccompanied_minor(self, nationality: str, registered_on: date) -> PersonData:
+        rng = self.rng
+        age = rng.randint(14, 17)
+        code = V.UNACCOMPANIED_MINOR if rng.random() < 0.75 else V.SEPARATED_CHILD
+        codes: list[str] = [code]
+        if rng.random() < 0.1:
+            codes.append(V.TRAFFICKING_VICTIM)
+        minor = self.person(
+            nationality=nationality,
+            sex=Sex.MALE if rng.random() < 0.8 else Sex.FEMALE,
+            age=age,
+            registered_on=registered_on,
+            vulnerabilities=codes,
+        )
+        minor.phone = ""
+        return minor
+
+    def companions(
+        self, principal: PersonData, age: int, household: str, registered_on: date
+    ) -> tuple[list[PersonData], int]:
+        """The principal's marital status and the adults returning with them, and the age of
+        the youngest parent."""
+        rng = self.rng
+        nationality = principal.nationality
         if household in {"couple", "couple_children"}:
             principal.marital_status = MaritalStatus.MARRIED
             spouse_age = max(18, age - rng.randint(0, 8))
@@ -527,8 +558,7 @@ class DemoCaseBuilder:
                 vulnerabilities=self.adult_codes(Sex.FEMALE, spouse_age, household, nationality),
             )
             spouse.marital_status = MaritalStatus.MARRIED
-            people.append(spouse)
-            age = min(age, spouse_age)
+            return [spouse], min(age, spouse_age)
         elif household == "single_mother":
             principal.marital_status = _weighted(
                 rng,
@@ -554,7 +584,7 @@ class DemoCaseBuilder:
                 vulnerabilities=self.adult_codes(Sex.MALE, brother_age, household, nationality),
             )
             brother.marital_status = MaritalStatus.SINGLE
-            people.append(brother)
+            return [brother], age
         else:
             principal.marital_status = _weighted(
                 rng,
@@ -564,17 +594,7 @@ class DemoCaseBuilder:
                     (MaritalStatus.DIVORCED, 5),
                 ),
             )
-        if household in {"single_mother", "single_father", "couple_children"}:
-            family_name = principal.family_name
-            if household == "single_mother" and rng.random() < 0.5:
-                family_name = rng.choice(NAMES[nationality].family)
-            people += self.children(
-                nationality=nationality,
-                family_name=family_name,
-                parent_age=age,
-                registered_on=registered_on,
-            )
-        return people
+        return [], age
 
     # Cases --------------------------------------------------------------------------
 
@@ -891,33 +911,44 @@ class DemoCaseWriter:
         )
 
     def assist(self, plan: Plan, actor: User, people: list[Person], end: date) -> None:
-        rng = self.rng
         start = plan.assistance_from or plan.registered_on
-        principal = people[0]
+        give = partial(self.give, actor=actor, start=start, end=end)
         ngo = self.organisations["ASM" if plan.office == "RBA" else "CAO"]
+        self.kits_and_vouchers(give, people, ngo, start)
+        self.care(give, people)
+        self.support(give, plan, people, ngo)
 
-        def give(
-            person: Person,
-            kind: str,
-            *,
-            note: str = "",
-            quantity: int = 1,
-            value: Decimal | None = None,
-            currency: str = "",
-            provider: Organisation | None = None,
-        ) -> None:
-            services.assistance_record(
-                actor=actor,
-                person=person,
-                kind=kind,
-                given_on=self.day_in(start, end),
-                quantity=quantity,
-                value=value,
-                currency=currency,
-                provider=provider,
-                note=note,
-            )
+    def give(
+        self,
+        person: Person,
+        kind: str,
+        *,
+        actor: User,
+        start: date,
+        end: date,
+        note: str = "",
+        quantity: int = 1,
+        value: Decimal | None = None,
+        currency: str = "",
+        provider: Organisation | None = None,
+    ) -> None:
+        services.assistance_record(
+            actor=actor,
+            person=person,
+            kind=kind,
+            given_on=self.day_in(start, end),
+            quantity=quantity,
+            value=value,
+            currency=currency,
+            provider=provider,
+            note=note,
+        )
 
+    def kits_and_vouchers(
+        self, give: Give, people: list[Person], ngo: Organisation, start: date
+    ) -> None:
+        rng = self.rng
+        principal = people[0]
         household = len(people)
         for _ in range(rng.randint(1, 2)):
             give(
@@ -938,6 +969,9 @@ class DemoCaseWriter:
                 currency="MAD",
                 note="Bon d'achat alimentaire",
             )
+
+    def care(self, give: Give, people: list[Person]) -> None:
+        rng = self.rng
         for person in people:
             codes = {vulnerability.code for vulnerability in person.vulnerabilities.all()}
             if codes & {V.MEDICAL_CONDITION, V.PREGNANT, V.DISABILITY, V.ELDERLY}:
@@ -949,6 +983,11 @@ class DemoCaseWriter:
                     )
             if codes & {V.TRAFFICKING_VICTIM, V.GBV_SURVIVOR, V.UNACCOMPANIED_MINOR}:
                 give(person, AssistanceKind.PSYCHOSOCIAL_SUPPORT, note="Entretien individuel")
+
+    def support(self, give: Give, plan: Plan, people: list[Person], ngo: Organisation) -> None:
+        rng = self.rng
+        principal = people[0]
+        household = len(people)
         if plan.household in {"single_mother", "unaccompanied_minor"} or rng.random() < 0.05:
             give(
                 principal,

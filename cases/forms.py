@@ -15,7 +15,6 @@ from cases.models import (
     AssistanceKind,
     Attachment,
     Case,
-    CaseStatus,
     EducationLevel,
     MaritalStatus,
     Person,
@@ -257,10 +256,6 @@ class WithdrawalForm(BootstrapMixin, forms.Form):
 
     def clean_withdrawn_on(self) -> date:
         return _not_in_future(self.cleaned_data["withdrawn_on"])
-
-
-class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(choices=CaseStatus.choices)
 
 
 class AssignForm(BootstrapMixin, forms.Form):

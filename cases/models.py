@@ -15,10 +15,16 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from avrr.models import Organisation
+from avrr.versioning import VersionedModel
 
 ADULT_AGE = 18
 # The oldest age the forms, the API, imports and services accept.
 MAX_AGE = 120
+
+
+def age_on(birth_date: date, day: date) -> int:
+    before_birthday = (day.month, day.day) < (birth_date.month, birth_date.day)
+    return day.year - birth_date.year - int(before_birthday)
 
 
 class CaseStatus(models.TextChoices):
@@ -37,6 +43,8 @@ PRE_DEPARTURE_STATUSES = frozenset(
     {CaseStatus.REGISTERED, CaseStatus.ASSISTING, CaseStatus.READY, CaseStatus.WAITING_FUNDS}
 )
 RETURNED_STATUSES = frozenset({CaseStatus.DEPARTED, CaseStatus.REINTEGRATING, CaseStatus.CLOSED})
+# A case is open until one of these.
+ENDED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.WITHDRAWN})
 
 
 class ReferralSource(models.TextChoices):
@@ -60,7 +68,7 @@ class JusticeDecision(models.TextChoices):
     RETURN_REFUSED = "return_refused", _("Retour refusé")
 
 
-class Case(models.Model):
+class Case(VersionedModel):
     number = models.CharField(_("numéro de dossier"), max_length=32, unique=True)
     office = models.ForeignKey(
         Organisation,
@@ -109,7 +117,6 @@ class Case(models.Model):
     )
     justice_decision_on = models.DateField(_("date de la décision"), null=True, blank=True)
     justice_reference = models.CharField(_("référence de la décision"), max_length=100, blank=True)
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,29 +134,9 @@ class Case(models.Model):
         return self.number
 
     @property
-    def is_pre_departure(self) -> bool:
-        return self.status in PRE_DEPARTURE_STATUSES
-
-    @property
     def status_label(self) -> str:
         # Cheaper than get_status_display() in a list of 50 rows.
         return str(CaseStatus(self.status).label)
-
-
-class CaseNumberSequence(models.Model):
-    """The last sequence number given per office and year; numbers are never reused."""
-
-    office = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveIntegerField()
-    last_value = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["office", "year"], name="one_sequence_per_office_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.office_id}/{self.year}: {self.last_value}"
 
 
 class Sex(models.TextChoices):
@@ -194,7 +181,7 @@ class DuplicateReview(models.TextChoices):
     DISMISSED = "dismissed", _("Écarté : personne différente")
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="people")
     relationship = models.CharField(
         _("lien avec le demandeur principal"),
@@ -254,7 +241,6 @@ class Person(models.Model):
         default=False,
         help_text=_("Déjà retournée par le programme, et de nouveau enregistrée."),
     )
-    version = models.PositiveIntegerField(default=1)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -282,10 +268,7 @@ class Person(models.Model):
         return self.relationship == Relationship.PRINCIPAL
 
     def age_on(self, day: date) -> int | None:
-        if self.birth_date is None:
-            return None
-        before_birthday = (day.month, day.day) < (self.birth_date.month, self.birth_date.day)
-        return day.year - self.birth_date.year - int(before_birthday)
+        return None if self.birth_date is None else age_on(self.birth_date, day)
 
     def is_minor_on(self, day: date) -> bool | None:
         age = self.age_on(day)

@@ -17,6 +17,8 @@ from avrr.forms import FilterForm, country_choices
 from avrr.models import AuditEvent, Organisation, User
 from cases import access
 from cases.models import (
+    ENDED_STATUSES,
+    PRE_DEPARTURE_STATUSES,
     Assistance,
     Attachment,
     Case,
@@ -84,10 +86,19 @@ def case_timeline(case: Case) -> QuerySet[AuditEvent]:
     )
 
 
+def people_before_departure(people: QuerySet[Person]) -> QuerySet[Person]:
+    """People whose case has not departed yet (a distribution day's list), by case."""
+    return (
+        people.filter(case__status__in=PRE_DEPARTURE_STATUSES)
+        .select_related("case")
+        .order_by("case__number", "id")
+    )
+
+
 def caseload(cases: QuerySet[Case]) -> QuerySet[Any, Any]:
     """Open cases per caseworker and status."""
     return (
-        cases.exclude(status__in=["closed", "withdrawn"])
+        cases.exclude(status__in=ENDED_STATUSES)
         .values("assigned_to", "assigned_to__first_name", "assigned_to__last_name", "status")
         .annotate(count=Count("pk"))
         .order_by("assigned_to__last_name", "assigned_to__first_name", "status")

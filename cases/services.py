@@ -9,31 +9,30 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-import filetype
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
-from django.db.models import F, Model, Q
+from django.db import transaction
+from django.db.models import Model, Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from avrr import rules
 from avrr.models import Organisation, User
+from avrr.sequences import sequence_next
 from avrr.services import audit_record
+from avrr.uploads import Upload, upload_check
+from avrr.versioning import update_versioned
 from cases import access
+from cases.households import unaccompanied_minor_problems
 from cases.models import (
-    ADULT_AGE,
     PRE_DEPARTURE_STATUSES,
     RETURNED_STATUSES,
-    UNACCOMPANIED_CODES,
     Assistance,
     Attachment,
     BirthDatePrecision,
     Case,
-    CaseNumberSequence,
     CaseStatus,
     CounsellingSession,
     Distribution,
@@ -49,18 +48,7 @@ from cases.models import (
     VulnerabilityCode,
 )
 from cases.names import name_key
-from cases.workflow import missing_for
-
-MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
-ATTACHMENT_TYPES = {"application/pdf", "image/jpeg", "image/png"}
-
-
-class EditConflict(Exception):
-    """The record changed since the user loaded it; nothing was written."""
-
-    def __init__(self, current: Model) -> None:
-        super().__init__(_("Quelqu'un d'autre a modifié cette fiche entre-temps."))
-        self.current = current
+from cases.workflow import missing_for, stage_date_field
 
 
 def _require(allowed: bool) -> None:
@@ -83,29 +71,13 @@ def _audit(actor: User, action: str, target: Model, case: Case, **changes: Any) 
 # Case numbers -------------------------------------------------------------------------
 
 
-def sequence_next(*, organisation: Organisation, year: int) -> int:
-    """The next number of the organisation's yearly sequence (case or referral numbers).
-
-    One atomic upsert that locks the counter until the caller's transaction commits:
-    concurrent callers each get their own number. The increment belongs to the caller's
-    transaction, so a failure leaves no gap; a number given to a saved record is never
-    given again (records are never deleted).
-    """
-    table = CaseNumberSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (office_id, year, last_value) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (office_id, year) DO UPDATE SET last_value = {table}.last_value + 1 "
-            "RETURNING last_value",
-            [organisation.pk, year],
-        )
-        (value,) = cursor.fetchone()
-    return int(value)
+# The series of case numbers in `avrr.Sequence`.
+CASE_NUMBERS = "case"
 
 
 def case_number_allocate(*, office: Organisation, year: int) -> str:
     """The next case number of the office and year, e.g. MA-RBA-2026-000123."""
-    value = sequence_next(organisation=office, year=year)
+    value = sequence_next(organisation=office, name=CASE_NUMBERS, year=year)
     return f"{office.country}-{office.code}-{year}-{value:06d}"
 
 
@@ -196,19 +168,16 @@ def _validate_household(case: Case, people: list[tuple[Person, list[str]]]) -> N
             errors.append(
                 _("%(person)s : la date de naissance est dans le futur.") % {"person": person}
             )
-        if UNACCOMPANIED_CODES & set(codes):
-            if len(people) != 1:
-                errors.append(
-                    _(
-                        "Un mineur non accompagné ou séparé forme un dossier à lui seul : "
-                        "ouvrez un dossier distinct pour chaque mineur."
-                    )
-                )
-            if person.is_minor_on(case.registered_on) is False:
-                errors.append(
-                    _("%(person)s a %(age)s ans ou plus : ce n'est pas un mineur.")
-                    % {"person": person, "age": ADULT_AGE}
-                )
+        errors += unaccompanied_minor_problems(
+            name=str(person),
+            codes=codes,
+            age=person.age_on(case.registered_on),
+            household_size=len(people),
+            alone=_(
+                "Un mineur non accompagné ou séparé forme un dossier à lui seul : "
+                "ouvrez un dossier distinct pour chaque mineur."
+            ),
+        )
     if errors:
         raise ValidationError(errors)
 
@@ -342,32 +311,6 @@ PERSON_EDITABLE_FIELDS = (
 )
 
 
-def _update_versioned(
-    *, instance: Case | Person, expected_version: int, changes: dict[str, Any]
-) -> dict[str, list[str]]:
-    """Apply `changes` only if nobody saved the record since `expected_version` was read."""
-    model = type(instance)
-    current = model.objects.get(pk=instance.pk)
-    if current.version != expected_version:
-        raise EditConflict(current)
-    diff = {
-        name: [str(getattr(current, name)), str(value)]
-        for name, value in changes.items()
-        if getattr(current, name) != value
-    }
-    for name, value in changes.items():
-        setattr(instance, name, value)
-    instance.version = expected_version + 1
-    instance.full_clean(validate_constraints=False, validate_unique=False)
-    stamps = {"updated_at": timezone.now()} if isinstance(instance, Case) else {}
-    updated = model.objects.filter(pk=instance.pk, version=expected_version).update(
-        version=F("version") + 1, **changes, **stamps
-    )
-    if not updated:  # saved by someone else between our read and our write
-        raise EditConflict(model.objects.get(pk=instance.pk))
-    return diff
-
-
 @transaction.atomic
 def person_update(
     *, actor: User, person: Person, expected_version: int, changes: dict[str, Any]
@@ -399,7 +342,7 @@ def person_update(
         for member in case.people.prefetch_related("vulnerabilities")
     ]
     _validate_household(case, household)
-    diff = _update_versioned(instance=person, expected_version=expected_version, changes=changes)
+    diff = update_versioned(instance=person, expected_version=expected_version, changes=changes)
     diff.pop("name_key", None)
     if DUPLICATE_FIELDS & set(diff):
         _review_duplicates(person)
@@ -430,7 +373,7 @@ def case_update(*, actor: User, case: Case, expected_version: int, changes: dict
         "justice_decision_on", case.justice_decision_on
     ):
         raise ValidationError(_("La décision du ministère de la Justice doit être datée."))
-    diff = _update_versioned(instance=case, expected_version=expected_version, changes=changes)
+    diff = update_versioned(instance=case, expected_version=expected_version, changes=changes)
     _audit(actor, "case.update", case, case, **diff)
     return case
 
@@ -502,13 +445,6 @@ def _require_pre_departure(case: Case) -> None:
         )
 
 
-STAGE_DATE_FIELDS = {
-    CaseStatus.ASSISTING: "assistance_started_on",
-    CaseStatus.READY: "ready_on",
-    CaseStatus.WITHDRAWN: "withdrawn_on",
-}
-
-
 @transaction.atomic
 def case_transition(
     *, actor: User, case: Case, to_status: CaseStatus, reason: str = "", on: date | None = None
@@ -525,7 +461,7 @@ def case_transition(
     previous = case.status
     case.status = to_status
     updated = ["status", "version", "updated_at"]
-    stage_field = STAGE_DATE_FIELDS.get(to_status)
+    stage_field = stage_date_field(to_status)
     if stage_field and not getattr(case, stage_field):
         setattr(case, stage_field, on or timezone.localdate())
         updated.append(stage_field)
@@ -669,47 +605,33 @@ def counselling_record(
     return session
 
 
-def upload_type_check(upload: UploadedFile[bytes] | File[bytes]) -> Any:
-    """The file's real type, read from its content; refuses what is too big or not allowed."""
-    if upload.size is None or upload.size > MAX_ATTACHMENT_BYTES:
-        raise ValidationError(
-            _("Le fichier dépasse %(size)s Mo.") % {"size": MAX_ATTACHMENT_BYTES // (1024 * 1024)}
-        )
-    head = upload.read(512)
-    upload.seek(0)
-    kind = filetype.guess(head)
-    if kind is None or kind.mime not in ATTACHMENT_TYPES:
-        raise ValidationError(_("Seuls les fichiers PDF, JPEG et PNG sont acceptés."))
-    return kind
-
-
 @transaction.atomic
 def attachment_add(
     *,
     actor: User,
     case: Case,
     kind: str,
-    upload: UploadedFile[bytes] | File[bytes],
+    upload: Upload,
     person: Person | None = None,
     document_date: date | None = None,
 ) -> Attachment:
     _require(access.can_change_case(actor, case))
     if person is not None and person.case_id != case.pk:
         raise ValidationError(_("Cette personne n'appartient pas au dossier."))
-    file_type = upload_type_check(upload)
+    checked = upload_check(upload)
     attachment = Attachment(
         case=case,
         person=person,
         kind=kind,
-        original_name=(upload.name or "")[:200],
-        content_type=file_type.mime,
-        size=upload.size or 0,
+        original_name=checked.original_name,
+        content_type=checked.mime,
+        size=checked.size,
         document_date=document_date,
         uploaded_by=actor,
     )
     # Everything is checked before the file is written, so a refusal leaves no file behind.
     attachment.full_clean(exclude=["file"])
-    attachment.file.save(f"upload.{file_type.extension}", upload, save=False)
+    attachment.file.save(checked.stored_name, upload, save=False)
     attachment.save()
     _audit(actor, "attachment.create", attachment, case, kind=kind, size=attachment.size)
     return attachment

@@ -15,7 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from avrr.errors import EditConflict
 from avrr.models import User
+from avrr.rules import request_user
+from avrr.uploads import protected_file_response
 from cases import access, selectors, services
 from cases.forms import (
     AssignForm,
@@ -32,19 +35,12 @@ from cases.forms import (
     WithdrawalForm,
     limit_choices,
 )
-from cases.models import PRE_DEPARTURE_STATUSES, Case, CaseStatus, DuplicateReview, Person
+from cases.models import Case, CaseStatus, DuplicateReview, Person
 from cases.selectors import CaseFilter
 from cases.timeline import describe
 from cases.workflow import next_steps
 
 CASES_PER_PAGE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _case_url(case: Case, section: str = "") -> str:
@@ -54,7 +50,7 @@ def _case_url(case: Case, section: str = "") -> str:
 
 @login_required
 def case_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not access.can_list_cases(user):
         raise PermissionDenied
     cases = selectors.case_list(access.cases_for(user))
@@ -77,7 +73,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_register(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not access.can_register_cases(user):
         raise PermissionDenied
     case_form = CaseForm(request.POST or None)
@@ -107,7 +103,7 @@ def case_register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     case = selectors.case_detail(access.cases_for(user)).filter(pk=pk).first()
     if case is None:
         raise Http404
@@ -128,7 +124,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "people": people,
         "next_steps": next_steps(case) if can_change else [],
         "can_change": can_change,
-        "is_pre_departure": case.status in PRE_DEPARTURE_STATUSES,
+        "can_change_pre_departure": access.can_change_pre_departure(user, case),
         "can_see_notes": access.can_see_sensitive_notes(user, case),
         "notes": access.sensitive_notes_for(user, case),
         "assign_form": (
@@ -153,7 +149,7 @@ def _case_form_page(
     allowed: Callable[[User, Case], bool] = access.can_change_case,
 ) -> HttpResponse:
     """A form about one case: shown on GET, saved through a service on POST."""
-    user = _user(request)
+    user = request_user(request)
     case = access.case_for(user, pk)
     if not allowed(user, case):
         raise PermissionDenied
@@ -320,8 +316,8 @@ def _versioned_form_page(
             done=_("Modifications enregistrées."),
             section="people" if person else "status",
         )
-    except services.EditConflict as conflict:
-        user = _user(request)
+    except EditConflict as conflict:
+        user = request_user(request)
         case = access.case_for(user, pk)
         form = make_form(case, {"data": request.POST})
         form.is_valid()
@@ -337,10 +333,8 @@ def _versioned_form_page(
 
 @login_required
 def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    user = _user(request)
-    person = access.people_for(user).filter(case_id=pk, pk=person_pk).first()
-    if person is None:
-        raise Http404
+    user = request_user(request)
+    person = access.person_for(user, case_pk=pk, pk=person_pk)
 
     def save(user: User, case: Case, form: BaseForm) -> object:
         changes = {name: form.cleaned_data[name] for name in services.PERSON_EDITABLE_FIELDS}
@@ -366,7 +360,7 @@ def person_edit(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     case = access.case_for(user, pk)
     try:
         to_status = CaseStatus(request.POST.get("to_status", ""))
@@ -388,7 +382,7 @@ def case_transition(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     case = access.case_for(user, pk)
     if not access.can_reassign(user, case):
         raise PermissionDenied
@@ -404,10 +398,8 @@ def case_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def duplicate_resolve(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
-    user = _user(request)
-    person = access.people_for(user).filter(case_id=pk, pk=person_pk).select_related("case").first()
-    if person is None:
-        raise Http404
+    user = request_user(request)
+    person = access.person_for(user, case_pk=pk, pk=person_pk)
     known_pk = request.POST.get("known_person")
     try:
         if known_pk:
@@ -427,30 +419,18 @@ def duplicate_resolve(request: HttpRequest, pk: int, person_pk: int) -> HttpResp
 @login_required
 def attachment_download(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     """Attachments are never public files: each download is checked and traced."""
-    user = _user(request)
-    case = access.case_for(user, pk)
-    attachment = case.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
+    user = request_user(request)
+    attachment = access.attachment_for(user, case_pk=pk, pk=attachment_pk)
     services.attachment_view_record(actor=user, attachment=attachment)
-    return FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        filename=attachment.original_name,
-    )
+    return protected_file_response(attachment)
 
 
 @login_required
 def distribution_add(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not access.can_register_cases(user):
         raise PermissionDenied
-    people = (
-        access.people_for(user)
-        .filter(case__status__in=PRE_DEPARTURE_STATUSES)
-        .select_related("case")
-        .order_by("case__number", "id")
-    )
+    people = selectors.people_before_departure(access.people_for(user))
     form = DistributionForm(request.POST or None)
     limit_choices(form, "people", people)
     if request.method == "POST" and form.is_valid():
@@ -472,7 +452,7 @@ def distribution_add(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def caseload(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not access.can_see_caseload(user):
         raise PermissionDenied
     rows: dict[Any, dict[str, Any]] = {}

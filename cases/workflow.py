@@ -1,13 +1,18 @@
-"""Which status a case may move to, and what must hold first.
+"""Which status a case may move to, what must hold first, and what moving records.
 
-Each guard looks at a case and returns what is missing (a message for the caseworker), or
-None. Later capabilities add their own guards with `register_guard` (e.g. departure needs a
-ticket, a travel document and the exit authorisation).
+Three registries, filled here for the pre-departure stages and by later phases from their
+app's `ready()` (`cases` never imports them):
+- `register_transition(from_status, *to_statuses)`: the moves a case may make;
+- `register_guard(to_status, guard)`: each guard looks at a case and returns what is missing
+  (a message for the caseworker), or None (e.g. departure needs a ticket, a travel document
+  and the exit authorisation);
+- `register_stage_date(status, field_name)`: the Case date stamped the first time a case
+  reaches the status.
 """
 
 from collections.abc import Callable
-from typing import Final
 
+from django.db.models import DateField
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -15,19 +20,57 @@ from cases.models import UNACCOMPANIED_CODES, Case, CaseStatus, JusticeDecision,
 
 Guard = Callable[[Case], str | Promise | None]
 
-ALLOWED_TRANSITIONS: Final[dict[CaseStatus, frozenset[CaseStatus]]] = {
-    CaseStatus.REGISTERED: frozenset({CaseStatus.ASSISTING, CaseStatus.WITHDRAWN}),
-    CaseStatus.ASSISTING: frozenset({CaseStatus.READY, CaseStatus.WITHDRAWN}),
-    # Departure (with its own record and guards) comes with the departure phase.
-    CaseStatus.READY: frozenset(
-        {CaseStatus.ASSISTING, CaseStatus.WAITING_FUNDS, CaseStatus.WITHDRAWN}
-    ),
-    CaseStatus.WAITING_FUNDS: frozenset({CaseStatus.READY, CaseStatus.WITHDRAWN}),
-    CaseStatus.DEPARTED: frozenset({CaseStatus.REINTEGRATING, CaseStatus.CLOSED}),
-    CaseStatus.REINTEGRATING: frozenset({CaseStatus.CLOSED}),
-    CaseStatus.CLOSED: frozenset(),
-    CaseStatus.WITHDRAWN: frozenset(),
-}
+# Transitions --------------------------------------------------------------------------
+
+_transitions: dict[CaseStatus, set[CaseStatus]] = {status: set() for status in CaseStatus}
+
+
+def register_transition(from_status: CaseStatus, *to_statuses: CaseStatus) -> None:
+    """Allow a case in `from_status` to move to each of `to_statuses` (again: no change)."""
+    _transitions[from_status].update(to_statuses)
+
+
+def allowed_targets(status: CaseStatus) -> frozenset[CaseStatus]:
+    """The statuses a case in `status` may move to, guards aside."""
+    return frozenset(_transitions[status])
+
+
+register_transition(CaseStatus.REGISTERED, CaseStatus.ASSISTING, CaseStatus.WITHDRAWN)
+register_transition(CaseStatus.ASSISTING, CaseStatus.READY, CaseStatus.WITHDRAWN)
+# Departure (with its own record and guards) comes with the departure phase.
+register_transition(
+    CaseStatus.READY, CaseStatus.ASSISTING, CaseStatus.WAITING_FUNDS, CaseStatus.WITHDRAWN
+)
+register_transition(CaseStatus.WAITING_FUNDS, CaseStatus.READY, CaseStatus.WITHDRAWN)
+register_transition(CaseStatus.DEPARTED, CaseStatus.REINTEGRATING, CaseStatus.CLOSED)
+register_transition(CaseStatus.REINTEGRATING, CaseStatus.CLOSED)
+
+# Stage dates --------------------------------------------------------------------------
+
+_stage_dates: dict[CaseStatus, str] = {}
+
+
+def register_stage_date(status: CaseStatus, field_name: str) -> None:
+    """Stamp `Case.<field_name>` the first time a case reaches `status`.
+
+    One date field per status; registering the same pair again changes nothing.
+    """
+    if not isinstance(Case._meta.get_field(field_name), DateField):
+        raise ValueError(f"Case.{field_name} is not a date field.")
+    if _stage_dates.setdefault(status, field_name) != field_name:
+        raise ValueError(f"{status.value} already stamps Case.{_stage_dates[status]}.")
+
+
+def stage_date_field(status: CaseStatus) -> str | None:
+    """The Case date field stamped when a case reaches `status`, if any."""
+    return _stage_dates.get(status)
+
+
+register_stage_date(CaseStatus.ASSISTING, "assistance_started_on")
+register_stage_date(CaseStatus.READY, "ready_on")
+register_stage_date(CaseStatus.WITHDRAWN, "withdrawn_on")
+
+# Guards -------------------------------------------------------------------------------
 
 _guards: dict[CaseStatus, list[Guard]] = {status: [] for status in CaseStatus}
 
@@ -86,7 +129,7 @@ register_guard(CaseStatus.READY, needs_justice_decision)
 
 def missing_for(case: Case, to_status: CaseStatus) -> list[str]:
     """What stops `case` from moving to `to_status`; empty when it may."""
-    if to_status not in ALLOWED_TRANSITIONS[CaseStatus(case.status)]:
+    if to_status not in allowed_targets(CaseStatus(case.status)):
         return [
             str(
                 _("Un dossier « %(current)s » ne peut pas passer à « %(target)s ».")
@@ -98,8 +141,5 @@ def missing_for(case: Case, to_status: CaseStatus) -> list[str]:
 
 def next_steps(case: Case) -> list[tuple[CaseStatus, list[str]]]:
     """Each status the case may move to, with what is still missing for it."""
-    return [
-        (status, missing_for(case, status))
-        for status in CaseStatus
-        if status in ALLOWED_TRANSITIONS[CaseStatus(case.status)]
-    ]
+    targets = allowed_targets(CaseStatus(case.status))
+    return [(status, missing_for(case, status)) for status in CaseStatus if status in targets]

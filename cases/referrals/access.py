@@ -9,7 +9,7 @@ from django.http import Http404
 from avrr import rules
 from avrr.roles import Role
 from avrr.rules import AnyUser
-from cases.referrals.models import Referral, ReferralStatus
+from cases.referrals.models import Referral, ReferralAttachment, ReferralStatus
 
 
 def referrals_for(user: AnyUser) -> QuerySet[Referral]:
@@ -30,6 +30,16 @@ def referral_for(user: AnyUser, pk: int) -> Referral:
     if referral is None:
         raise Http404
     return referral
+
+
+def referral_attachment_for(user: AnyUser, *, referral_pk: int, pk: int) -> ReferralAttachment:
+    """A file of a referral the user may see."""
+    attachment = ReferralAttachment.objects.filter(
+        referral__in=referrals_for(user), referral_id=referral_pk, pk=pk
+    ).first()
+    if attachment is None:
+        raise Http404
+    return attachment
 
 
 def can_submit_referrals(user: AnyUser) -> bool:

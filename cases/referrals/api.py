@@ -26,6 +26,7 @@ from drf_spectacular.utils import (
     OpenApiResponse,
     extend_schema,
     extend_schema_field,
+    extend_schema_view,
 )
 from rest_framework import exceptions, serializers, status
 from rest_framework.decorators import action
@@ -35,25 +36,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
+from avrr.api import RESPONSE_400, RESPONSE_403, ServiceViewSet, require, schema_tag, url_pk
 from avrr.models import Organisation
 
 # Importing avrr.schema registers the Api-Key security scheme with drf-spectacular.
 from avrr.schema import NamedEnumField
 from avrr.throttling import OrganisationRateThrottle
-from cases.api import (
-    RESPONSE_400,
-    RESPONSE_403,
-    CountryCodeField,
-    ServiceViewSet,
-    _actor,
-    _pk,
-    _require,
-    _tag,
-)
+from cases.api import CountryCodeField
 from cases.models import MAX_AGE, Case, VulnerabilityCode
 from cases.referrals import access, selectors, services
 from cases.referrals.models import Referral, ReferralStatus, ReferredPerson, Urgency
-from cases.referrals.services import IdempotencyConflict, ReferralData, ReferredPersonData
+from cases.referrals.services import ReferralData, ReferredPersonData
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -390,7 +383,19 @@ def _request_hash(data: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-@extend_schema(tags=[_tag(_("Référencements"))])
+@extend_schema(tags=[schema_tag(_("Référencements"))])
+@extend_schema_view(
+    list=extend_schema(
+        summary=_("Liste des référencements"),
+        description=_(
+            "Pour une ONG, les référencements de son organisation ; pour un bureau de l'OIM, "
+            "ceux qui lui sont adressés. Du plus urgent au moins urgent, puis du plus récent "
+            "au plus ancien ; paginés (`page`). Une ONG voit le statut qu'elle peut connaître "
+            "et les noms des personnes qu'elle a référées, jamais le dossier ouvert par l'OIM."
+        ),
+        responses={200: ReferralListSerializer(many=True)},
+    )
+)
 class ReferralViewSet(ServiceViewSet[Referral]):
     parser_classes = [JSONParser]
     filter_backends = [DjangoFilterBackend]
@@ -417,44 +422,10 @@ class ReferralViewSet(ServiceViewSet[Referral]):
             "for_organisation": access.sees_referrals_as_referrer(self.request.user),
         }
 
-    def handle_exception(self, exc: Exception) -> Response:
-        if isinstance(exc, IdempotencyConflict):
-            return Response(
-                {
-                    "detail": gettext(
-                        "Cette clé d'idempotence (Idempotency-Key) a déjà servi pour un autre "
-                        "référencement, avec un contenu différent : rien n'est enregistré. "
-                        "Utilisez une nouvelle clé pour un nouveau référencement."
-                    )
-                },
-                status=status.HTTP_422_UNPROCESSABLE_ENTITY,
-            )
-        return super().handle_exception(exc)
-
     def _detail(self, pk: int, **kwargs: Any) -> Response:
         referral = get_object_or_404(self.get_queryset(), pk=pk)
         context = self.get_serializer_context()
         return Response(ReferralDetailSerializer(referral, context=context).data, **kwargs)
-
-    @extend_schema(
-        summary=_("Liste des référencements"),
-        description=_(
-            "Pour une ONG, les référencements de son organisation ; pour un bureau de l'OIM, "
-            "ceux qui lui sont adressés. Du plus urgent au moins urgent, puis du plus récent "
-            "au plus ancien ; paginés (`page`). Une ONG voit le statut qu'elle peut connaître "
-            "et les noms des personnes qu'elle a référées, jamais le dossier ouvert par l'OIM."
-        ),
-        responses={200: ReferralListSerializer(many=True)},
-    )
-    def list(self, request: Request) -> Response:
-        queryset = self.filter_queryset(self.get_queryset())
-        context = self.get_serializer_context()
-        page = self.paginate_queryset(queryset)
-        if page is None:
-            return Response(ReferralListSerializer(queryset, many=True, context=context).data)
-        return self.get_paginated_response(
-            ReferralListSerializer(page, many=True, context=context).data
-        )
 
     @extend_schema(
         summary=_("Soumettre un référencement"),
@@ -500,8 +471,8 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         },
     )
     def create(self, request: Request) -> Response:
-        actor = _actor(request)
-        _require(access.can_submit_referrals(actor))
+        actor = self.actor
+        require(access.can_submit_referrals(actor))
         key = _idempotency_key(request)
         serializer = ReferralSubmitSerializer(
             data=request.data, context=self.get_serializer_context()
@@ -526,7 +497,7 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         responses={200: ReferralDetailSerializer, 404: RESPONSE_404},
     )
     def retrieve(self, request: Request, pk: str) -> Response:
-        return self._detail(_pk(pk))
+        return self._detail(url_pk(pk))
 
     @extend_schema(
         summary=_("Corriger un référencement"),
@@ -545,9 +516,9 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         },
     )
     def update(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
-        referral = access.referral_for(actor, _pk(pk))
-        _require(access.can_submit_referrals(actor))
+        actor = self.actor
+        referral = access.referral_for(actor, url_pk(pk))
+        require(access.can_submit_referrals(actor))
         serializer = ReferralSubmitSerializer(
             data=request.data, context=self.get_serializer_context()
         )
@@ -573,9 +544,9 @@ class ReferralViewSet(ServiceViewSet[Referral]):
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
-        referral = access.referral_for(actor, _pk(pk))
-        _require(access.can_submit_referrals(actor))
+        actor = self.actor
+        referral = access.referral_for(actor, url_pk(pk))
+        require(access.can_submit_referrals(actor))
         services.referral_withdraw(actor=actor, referral=referral)
         return self._detail(referral.pk)
 
@@ -595,9 +566,9 @@ class ReferralViewSet(ServiceViewSet[Referral]):
     )
     @action(detail=True, methods=["post"])
     def review(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
-        referral = access.referral_for(actor, _pk(pk))
-        _require(access.can_triage_referrals(actor))
+        actor = self.actor
+        referral = access.referral_for(actor, url_pk(pk))
+        require(access.can_triage_referrals(actor))
         services.referral_review_start(actor=actor, referral=referral)
         return self._detail(referral.pk)
 
@@ -618,9 +589,9 @@ class ReferralViewSet(ServiceViewSet[Referral]):
     )
     @action(detail=True, methods=["post"])
     def accept(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
-        referral = access.referral_for(actor, _pk(pk))
-        _require(access.can_triage_referrals(actor))
+        actor = self.actor
+        referral = access.referral_for(actor, url_pk(pk))
+        require(access.can_triage_referrals(actor))
         services.referral_accept(actor=actor, referral=referral)
         return self._detail(referral.pk)
 
@@ -640,9 +611,9 @@ class ReferralViewSet(ServiceViewSet[Referral]):
     )
     @action(detail=True, methods=["post"])
     def decline(self, request: Request, pk: str) -> Response:
-        actor = _actor(request)
-        referral = access.referral_for(actor, _pk(pk))
-        _require(access.can_triage_referrals(actor))
+        actor = self.actor
+        referral = access.referral_for(actor, url_pk(pk))
+        require(access.can_triage_referrals(actor))
         serializer = DeclineSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         services.referral_decline(

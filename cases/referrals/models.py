@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from avrr.models import Organisation
+from avrr.versioning import VersionedModel
 from cases.models import Attachment, Case, Priority, Relationship, Sex
 
 # A referral's urgency becomes the priority of the case opened from it: one scale.
@@ -30,7 +31,7 @@ class ReferralStatus(models.TextChoices):
     DEPARTED = "departed", _("Parti")
 
 
-class Referral(models.Model):
+class Referral(VersionedModel):
     """A partner NGO's request that IOM assist someone (and their family) to return."""
 
     reference = models.CharField(_("référence"), max_length=32, unique=True)
@@ -77,7 +78,6 @@ class Referral(models.Model):
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
-    version = models.PositiveIntegerField(default=1)
     submitted_at = models.DateTimeField(_("soumis le"), auto_now_add=True)
     status_changed_at = models.DateTimeField(_("statut changé le"), default=timezone.now)
 

@@ -20,18 +20,21 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from avrr import rules
+from avrr.errors import IdempotencyConflict
 from avrr.models import Organisation, User
+from avrr.sequences import sequence_next
 from avrr.services import audit_record
+from avrr.uploads import upload_check
 from cases import services as case_services
+from cases.households import unaccompanied_minor_problems
 from cases.models import (
-    ADULT_AGE,
     MAX_AGE,
-    UNACCOMPANIED_CODES,
     Case,
     ReferralSource,
     Relationship,
     Sex,
     VulnerabilityCode,
+    age_on,
 )
 from cases.referrals import access
 from cases.referrals.models import (
@@ -44,9 +47,8 @@ from cases.referrals.models import (
 )
 from cases.referrals.tasks import send_referral_status_email
 
-
-class IdempotencyConflict(Exception):
-    """The same Idempotency-Key was sent before with a different request."""
+# The series of referral references in `avrr.Sequence`.
+REFERRAL_REFERENCES = "referral"
 
 
 @dataclass
@@ -74,6 +76,9 @@ class ReferralData:
     attachments: list[tuple[str, UploadedFile[bytes]]] = field(default_factory=list)
 
 
+ErrorSink = Callable[[str, str], None]
+
+
 def _validate(data: ReferralData) -> None:
     """Every problem at once, in the user's language."""
     errors: dict[str, list[str]] = {}
@@ -82,6 +87,21 @@ def _validate(data: ReferralData) -> None:
         errors.setdefault(name, []).append(message)
 
     today = timezone.localdate()
+    _validate_referral(data, today, error)
+    for index, person in enumerate(data.people, start=1):
+        for problem in _person_problems(index, person, today):
+            error("people", problem)
+    _validate_household(data.people, today, error)
+    for _kind, upload in data.attachments:
+        try:
+            upload_check(upload)
+        except ValidationError as problem:
+            error("attachments", " ".join(problem.messages))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _validate_referral(data: ReferralData, today: date, error: ErrorSink) -> None:
     if data.consent_given_on is None or not data.consent_taken_by.strip():
         error(
             "consent",
@@ -106,82 +126,59 @@ def _validate(data: ReferralData) -> None:
     principals = [p for p in data.people if p.relationship == Relationship.PRINCIPAL]
     if len(principals) != 1:
         error("people", _("Un référencement a exactement une personne principale."))
-    for index, person in enumerate(data.people, start=1):
-        label = f"{person.family_name.upper()} {person.given_name}".strip() or str(index)
-        if not person.family_name.strip() or not person.given_name.strip():
-            error("people", _("Personne %(index)s : nom et prénom requis.") % {"index": index})
-        if person.birth_date is None and person.age is None:
-            error(
-                "people",
-                _("%(person)s : la date de naissance ou l'âge est requis.") % {"person": label},
-            )
-        if person.birth_date is not None and person.birth_date > today:
-            error(
-                "people",
-                _("%(person)s : la date de naissance est dans le futur.") % {"person": label},
-            )
-        if person.sex not in Sex.values:
-            error("people", _("%(person)s : sexe inconnu.") % {"person": label})
-        if person.relationship not in Relationship.values:
-            error("people", _("%(person)s : lien inconnu.") % {"person": label})
-        if person.nationality not in countries:
-            error("people", _("%(person)s : nationalité inconnue.") % {"person": label})
-        if person.age is not None and not 0 <= person.age <= MAX_AGE:
-            error("people", _("%(person)s : âge impossible.") % {"person": label})
-        if any(
-            len(value) > limit
-            for value, limit in (
-                (person.family_name, 100),
-                (person.given_name, 100),
-                (person.languages, 200),
-            )
-        ):
-            error("people", _("%(person)s : un texte est trop long.") % {"person": label})
-        unknown = set(person.vulnerabilities) - set(VulnerabilityCode.values)
-        if unknown:
-            error(
-                "people",
-                _("Vulnérabilité inconnue : %(codes)s.") % {"codes": ", ".join(sorted(unknown))},
-            )
-    _validate_household(data.people, today, error)
-    for _kind, upload in data.attachments:
-        try:
-            case_services.upload_type_check(upload)
-        except ValidationError as problem:
-            error("attachments", " ".join(problem.messages))
-    if errors:
-        raise ValidationError(errors)
 
 
-def _validate_household(
-    people: list[ReferredPersonData], today: date, error: Callable[[str, str], None]
-) -> None:
-    """The rule case registration applies, checked now so that IOM can accept the referral:
-    an unaccompanied or separated minor is referred alone, and is under 18."""
-    for person in people:
-        if not UNACCOMPANIED_CODES & set(person.vulnerabilities):
-            continue
-        if len(people) != 1:
-            error(
-                "people",
-                _(
-                    "Un mineur non accompagné ou séparé est référé seul : faites un "
-                    "référencement pour chaque mineur."
-                ),
-            )
-        age = (
-            person.age
-            if person.birth_date is None
-            else today.year
-            - person.birth_date.year
-            - int((today.month, today.day) < (person.birth_date.month, person.birth_date.day))
+def _person_problems(index: int, person: ReferredPersonData, today: date) -> list[str]:
+    label = f"{person.family_name.upper()} {person.given_name}".strip() or str(index)
+    too_long = (person.family_name, 100), (person.given_name, 100), (person.languages, 200)
+    checks = [
+        (
+            person.birth_date is None and person.age is None,
+            _("%(person)s : la date de naissance ou l'âge est requis."),
+        ),
+        (
+            person.birth_date is not None and person.birth_date > today,
+            _("%(person)s : la date de naissance est dans le futur."),
+        ),
+        (person.sex not in Sex.values, _("%(person)s : sexe inconnu.")),
+        (person.relationship not in Relationship.values, _("%(person)s : lien inconnu.")),
+        (person.nationality not in countries, _("%(person)s : nationalité inconnue.")),
+        (
+            person.age is not None and not 0 <= person.age <= MAX_AGE,
+            _("%(person)s : âge impossible."),
+        ),
+        (
+            any(len(value) > limit for value, limit in too_long),
+            _("%(person)s : un texte est trop long."),
+        ),
+    ]
+    problems = []
+    if not person.family_name.strip() or not person.given_name.strip():
+        problems.append(_("Personne %(index)s : nom et prénom requis.") % {"index": index})
+    problems += [message % {"person": label} for failed, message in checks if failed]
+    unknown = set(person.vulnerabilities) - set(VulnerabilityCode.values)
+    if unknown:
+        problems.append(
+            _("Vulnérabilité inconnue : %(codes)s.") % {"codes": ", ".join(sorted(unknown))}
         )
-        if age is not None and age >= ADULT_AGE:
-            error(
-                "people",
-                _("%(person)s a %(age)s ans ou plus : ce n'est pas un mineur.")
-                % {"person": f"{person.family_name.upper()} {person.given_name}", "age": ADULT_AGE},
-            )
+    return problems
+
+
+def _validate_household(people: list[ReferredPersonData], today: date, error: ErrorSink) -> None:
+    """The household rules of case registration, checked now so that IOM can accept it."""
+    for person in people:
+        age = person.age if person.birth_date is None else age_on(person.birth_date, today)
+        for problem in unaccompanied_minor_problems(
+            name=f"{person.family_name.upper()} {person.given_name}",
+            codes=person.vulnerabilities,
+            age=age,
+            household_size=len(people),
+            alone=_(
+                "Un mineur non accompagné ou séparé est référé seul : faites un "
+                "référencement pour chaque mineur."
+            ),
+        ):
+            error("people", problem)
 
 
 def _organisation_of(actor: User) -> Organisation:
@@ -208,15 +205,15 @@ def _store_people_and_files(referral: Referral, data: ReferralData) -> None:
         for person in data.people
     )
     for kind, upload in data.attachments:
-        file_type = case_services.upload_type_check(upload)
+        checked = upload_check(upload)
         attachment = ReferralAttachment(
             referral=referral,
             kind=kind,
-            original_name=(upload.name or "")[:200],
-            content_type=file_type.mime,
-            size=upload.size or 0,
+            original_name=checked.original_name,
+            content_type=checked.mime,
+            size=checked.size,
         )
-        attachment.file.save(f"upload.{file_type.extension}", upload, save=False)
+        attachment.file.save(checked.stored_name, upload, save=False)
         attachment.save()
 
 
@@ -255,7 +252,7 @@ def referral_submit(
             return earlier.referral, False
     _validate(data)
     year = timezone.localdate().year
-    number = case_services.sequence_next(organisation=organisation, year=year)
+    number = sequence_next(organisation=organisation, name=REFERRAL_REFERENCES, year=year)
     referral = Referral.objects.create(
         reference=f"REF-{organisation.code}-{year}-{number:05d}",
         organisation=organisation,
@@ -431,3 +428,16 @@ def referral_view_record(*, actor: User, referral: Referral) -> None:
 
 def referral_attachment_view_record(*, actor: User, attachment: ReferralAttachment) -> None:
     audit_record(actor=actor, action="referral_attachment.view", target=attachment)
+
+
+@transaction.atomic
+def referral_submit_many(*, actor: User, referrals: list[ReferralData]) -> list[Referral]:
+    """Submit several referrals (a bulk upload's), all or none.
+
+    If any referral is refused, none is kept and its ValidationError is raised again.
+    """
+    submitted = []
+    for data in referrals:
+        referral, _created = referral_submit(actor=actor, data=data)
+        submitted.append(referral)
+    return submitted

@@ -13,7 +13,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from avrr.models import User
+from avrr.rules import request_user
+from avrr.uploads import protected_file_response
 from cases.referrals import access, selectors, services, spreadsheet
 from cases.referrals.forms import (
     BulkUploadForm,
@@ -27,20 +28,13 @@ REFERRALS_PER_PAGE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def _detail_url(pk: int) -> str:
     return reverse("referrals:detail", args=[pk])
 
 
 @login_required
 def referral_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if not access.can_list_referrals(user):
         raise PermissionDenied
     is_ngo = access.sees_referrals_as_referrer(user)
@@ -62,7 +56,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
 
 def _referral_form_page(request: HttpRequest, referral_pk: int | None = None) -> HttpResponse:
     """The NGO's form: a new referral, or the correction of one not yet under review."""
-    user = _user(request)
+    user = request_user(request)
     # An object out of reach is a 404 before anything else is said about it.
     referral = access.referral_for(user, referral_pk) if referral_pk is not None else None
     if not access.can_submit_referrals(user):
@@ -116,7 +110,7 @@ def referral_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     is_ngo = access.sees_referrals_as_referrer(user)
     referral = (
         selectors.referral_detail(access.referrals_for(user), as_referring_organisation=is_ngo)
@@ -143,7 +137,7 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _triage_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     referral = access.referral_for(user, pk)
     try:
         if action == "review":
@@ -196,23 +190,16 @@ def referral_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def referral_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
-    user = _user(request)
-    referral = access.referral_for(user, pk)
-    attachment = referral.attachments.filter(pk=attachment_pk).first()
-    if attachment is None:
-        raise Http404
+    user = request_user(request)
+    attachment = access.referral_attachment_for(user, referral_pk=pk, pk=attachment_pk)
     services.referral_attachment_view_record(actor=user, attachment=attachment)
-    return FileResponse(
-        attachment.file.open("rb"),
-        content_type=attachment.content_type,
-        filename=attachment.original_name,
-    )
+    return protected_file_response(attachment)
 
 
 @login_required
 def referral_bulk(request: HttpRequest) -> HttpResponse:
     """Several referrals from one spreadsheet: every row checked, all saved or none."""
-    user = _user(request)
+    user = request_user(request)
     if not access.can_submit_referrals(user):
         raise PermissionDenied
     form = BulkUploadForm(request.POST or None, request.FILES or None)
@@ -222,7 +209,9 @@ def referral_bulk(request: HttpRequest) -> HttpResponse:
         result = spreadsheet.parse_referral_file(upload, filename=upload.name)
         if not result.errors:
             try:
-                referrals = spreadsheet.referral_import_submit(actor=user, result=result)
+                referrals = services.referral_submit_many(
+                    actor=user, referrals=result.referrals_to_submit()
+                )
             except ValidationError as error:
                 form.add_error(None, error.messages)
             else:
@@ -236,7 +225,7 @@ def referral_bulk(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def referral_template(request: HttpRequest) -> HttpResponse:
-    if not access.can_submit_referrals(_user(request)):
+    if not access.can_submit_referrals(request_user(request)):
         raise PermissionDenied
     response = HttpResponse(spreadsheet.referral_template_xlsx(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="referencements-modele.xlsx"'

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from avrr.models import Organisation, User
-from cases.models import Case, CaseNumberSequence
-from cases.services import case_number_allocate
+from avrr.models import Organisation, Sequence, User
+from cases.models import Case
+from cases.services import CASE_NUMBERS, case_number_allocate
 from tests.factories import person_data, register_case
 
 THREADS = 20
@@ -57,7 +57,10 @@ def test_concurrent_registrations_get_distinct_consecutive_numbers(
     assert Case.objects.count() == THREADS
     assert set(Case.objects.values_list("number", flat=True)) == set(numbers)
     office = caseworker.organisation
-    assert CaseNumberSequence.objects.get(office=office, year=2026).last_value == THREADS
+    assert (
+        Sequence.objects.get(organisation=office, name=CASE_NUMBERS, year=2026).last_value
+        == THREADS
+    )
 
 
 def test_allocations_follow_each_other(

@@ -17,15 +17,16 @@ from django.test import RequestFactory
 from django.utils import timezone
 from pytest_django import Settings
 
-from avrr.models import AuditEvent, Organisation, User
+from avrr.errors import EditConflict
+from avrr.models import AuditEvent, Organisation, Sequence, User
 from avrr.roles import Role
+from avrr.uploads import MAX_UPLOAD_BYTES
 from cases.models import (
     Assistance,
     AssistanceKind,
     Attachment,
     BirthDatePrecision,
     Case,
-    CaseNumberSequence,
     CaseStatus,
     CounsellingSession,
     Distribution,
@@ -40,8 +41,7 @@ from cases.models import (
 )
 from cases.selectors import CaseFilter
 from cases.services import (
-    MAX_ATTACHMENT_BYTES,
-    EditConflict,
+    CASE_NUMBERS,
     assistance_record,
     attachment_add,
     case_assign,
@@ -145,7 +145,12 @@ def test_case_number_format_and_sequence(caseworker: User) -> None:
     assert second.number == "MA-RBA-2025-000002"
     assert next_year.number == "MA-RBA-2026-000001"
     assert re.fullmatch(r"MA-RBA-\d{4}-\d{6}", first.number)
-    assert CaseNumberSequence.objects.get(office=caseworker.organisation, year=2025).last_value == 2
+    assert (
+        Sequence.objects.get(
+            organisation=caseworker.organisation, name=CASE_NUMBERS, year=2025
+        ).last_value
+        == 2
+    )
 
 
 def test_each_office_numbers_its_own_cases(caseworker: User, other_office_caseworker: User) -> None:
@@ -273,7 +278,7 @@ def test_missing_birth_information_is_refused(caseworker: User) -> None:
         "CAMARA Mariama : la date ou l'année de naissance, ou l'âge, est requis."
     ]
     assert row_counts() == before
-    assert not CaseNumberSequence.objects.exists()
+    assert not Sequence.objects.exists()
 
 
 def test_birth_date_in_the_future_is_refused(caseworker: User) -> None:
@@ -955,8 +960,8 @@ def test_attachment_refused_by_content(
 
 
 def test_attachment_over_10_mb_is_refused(case: Case, caseworker: User, media_root: Path) -> None:
-    too_big = b"%PDF-1.4\n" + b"0" * (MAX_ATTACHMENT_BYTES - 8)
-    assert len(too_big) == MAX_ATTACHMENT_BYTES + 1
+    too_big = b"%PDF-1.4\n" + b"0" * (MAX_UPLOAD_BYTES - 8)
+    assert len(too_big) == MAX_UPLOAD_BYTES + 1
     with pytest.raises(ValidationError, match="Le fichier dépasse 10 Mo"):
         attachment_add(
             actor=caseworker,
@@ -969,14 +974,14 @@ def test_attachment_over_10_mb_is_refused(case: Case, caseworker: User, media_ro
 
 
 def test_attachment_of_exactly_10_mb_is_accepted(case: Case, caseworker: User) -> None:
-    content = b"%PDF-1.4\n" + b"0" * (MAX_ATTACHMENT_BYTES - 9)
+    content = b"%PDF-1.4\n" + b"0" * (MAX_UPLOAD_BYTES - 9)
     attachment = attachment_add(
         actor=caseworker,
         case=case,
         kind=Attachment.Kind.OTHER,
         upload=SimpleUploadedFile("big.pdf", content, "application/pdf"),
     )
-    assert attachment.size == MAX_ATTACHMENT_BYTES
+    assert attachment.size == MAX_UPLOAD_BYTES
 
 
 def test_attachment_for_a_person_of_another_case_is_refused(

@@ -37,7 +37,15 @@ from cases.services import (
     declaration_record,
     sensitive_note_add,
 )
-from cases.workflow import missing_for, next_steps, register_guard
+from cases.workflow import (
+    allowed_targets,
+    missing_for,
+    next_steps,
+    register_guard,
+    register_stage_date,
+    register_transition,
+    stage_date_field,
+)
 from tests.factories import child_data, pdf_upload, person_data, register_case
 
 NO_DECLARATION = "La déclaration de retour volontaire signée n'est pas enregistrée."
@@ -539,3 +547,92 @@ def test_the_built_in_guards_of_ready() -> None:
     ]
     registered = workflow._guards[CaseStatus.READY]
     assert [guard for guard in registered if guard in built_in] == built_in
+
+
+# register_transition, register_stage_date ----------------------------------------------
+
+
+@pytest.fixture
+def restored_registries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What a test registers is gone after it."""
+    monkeypatch.setattr(
+        workflow, "_transitions", {status: set(t) for status, t in workflow._transitions.items()}
+    )
+    monkeypatch.setattr(workflow, "_stage_dates", dict(workflow._stage_dates))
+    monkeypatch.setattr(
+        workflow, "_guards", {status: list(g) for status, g in workflow._guards.items()}
+    )
+
+
+def test_the_programme_transitions_are_registered() -> None:
+    assert {status: set(allowed_targets(status)) for status in CaseStatus} == EXPECTED_TRANSITIONS
+
+
+def test_the_built_in_stage_dates() -> None:
+    assert {status: stage_date_field(status) for status in CaseStatus} == {
+        CaseStatus.REGISTERED: None,
+        CaseStatus.ASSISTING: "assistance_started_on",
+        CaseStatus.READY: "ready_on",
+        CaseStatus.WAITING_FUNDS: None,
+        CaseStatus.DEPARTED: None,
+        CaseStatus.REINTEGRATING: None,
+        CaseStatus.CLOSED: None,
+        CaseStatus.WITHDRAWN: "withdrawn_on",
+    }
+
+
+@pytest.mark.usefixtures("restored_registries")
+def test_a_later_phase_adds_a_transition_with_its_guard_and_stage_date(
+    assisting_case: Case, caseworker: User
+) -> None:
+    # As the departure phase would from its app's ready(). There is no departure date
+    # on Case yet: any empty date field of the case shows the stamp.
+    register_transition(CaseStatus.READY, CaseStatus.DEPARTED)
+    register_transition(CaseStatus.READY, CaseStatus.DEPARTED)  # only once
+    register_stage_date(CaseStatus.DEPARTED, "justice_decision_on")
+    register_guard(CaseStatus.DEPARTED, lambda case: None if case.priority else "Pas de billet")
+    assert allowed_targets(CaseStatus.READY) == {
+        CaseStatus.ASSISTING,
+        CaseStatus.WAITING_FUNDS,
+        CaseStatus.DEPARTED,
+        CaseStatus.WITHDRAWN,
+    }
+
+    sign_declaration(assisting_case, caseworker)
+    case = case_transition(actor=caseworker, case=assisting_case, to_status=CaseStatus.READY)
+    assert next_steps(case) == [
+        (CaseStatus.ASSISTING, []),
+        (CaseStatus.WAITING_FUNDS, []),
+        (CaseStatus.DEPARTED, ["Pas de billet"]),
+        (CaseStatus.WITHDRAWN, []),
+    ]
+    Case.objects.filter(pk=case.pk).update(priority=1)
+    departed = case_transition(
+        actor=caseworker, case=fresh(case), to_status=CaseStatus.DEPARTED, on=date(2026, 4, 2)
+    )
+    stored = fresh(departed)
+    assert stored.status == CaseStatus.DEPARTED
+    assert stored.justice_decision_on == date(2026, 4, 2)
+    assert transitions(case)[-1].changes["status"] == ["ready", "departed"]
+
+
+@pytest.mark.usefixtures("restored_registries")
+def test_without_its_registration_the_transition_is_refused(
+    assisting_case: Case, caseworker: User
+) -> None:
+    sign_declaration(assisting_case, caseworker)
+    case = case_transition(actor=caseworker, case=assisting_case, to_status=CaseStatus.READY)
+    with pytest.raises(ValidationError, match="ne peut pas passer à « Parti »"):
+        case_transition(actor=caseworker, case=case, to_status=CaseStatus.DEPARTED)
+    assert fresh(case).status == CaseStatus.READY
+
+
+@pytest.mark.usefixtures("restored_registries")
+def test_a_stage_date_is_registered_once_per_status() -> None:
+    register_stage_date(CaseStatus.READY, "ready_on")  # the same again: nothing changes
+    with pytest.raises(ValueError, match=r"already stamps Case\.ready_on"):
+        register_stage_date(CaseStatus.READY, "justice_decision_on")
+    with pytest.raises(ValueError, match="not a date field"):
+        register_stage_date(CaseStatus.DEPARTED, "withdrawal_reason")
+    assert stage_date_field(CaseStatus.READY) == "ready_on"
+    assert stage_date_field(CaseStatus.DEPARTED) is None

@@ -1,4 +1,5 @@
-"""Referrals moved from the `cases` app to their own: every row stays, and so does the trail.
+"""Referrals moved from the `cases` app to their own: every row stays, and so does the trail;
+the counters of case numbers and referral references became named series of `avrr`.
 
 The database is taken back to the last migration before the move, filled as the old code
 filled it, then migrated forward.
@@ -11,9 +12,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from avrr.models import AuditEvent
+from avrr.models import AuditEvent, Sequence
 from cases.models import Case
 from cases.referrals.models import IdempotencyRecord, Referral, ReferralNotification
+from cases.referrals.services import REFERRAL_REFERENCES
+from cases.services import CASE_NUMBERS
 
 BEFORE_THE_MOVE = [("cases", "0005_vulnerability_case"), ("referrals", None)]
 
@@ -25,7 +28,7 @@ def _migrate(targets: list[tuple[str, str | None]]) -> MigrationExecutor:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_referrals_keep_their_rows_people_case_and_audit_trail() -> None:
+def test_referrals_keep_their_rows_people_case_trail_and_numbering() -> None:
     executor = _migrate(BEFORE_THE_MOVE)
     old = executor.loader.project_state(
         [("cases", "0005_vulnerability_case"), ("contenttypes", "0002_remove_content_type_name")]
@@ -57,6 +60,9 @@ def test_referrals_keep_their_rows_people_case_and_audit_trail() -> None:
     old.get_model("cases", "IdempotencyRecord").objects.create(
         organisation=ngo, key="k-1", request_hash="h", referral=referral
     )
+    counter = old.get_model("cases", "CaseNumberSequence").objects
+    counter.create(office=office, year=2026, last_value=1)
+    counter.create(office=ngo, year=2026, last_value=7)
     old_type = old.get_model("contenttypes", "ContentType").objects.get_or_create(
         app_label="cases", model="referral"
     )[0]
@@ -77,3 +83,9 @@ def test_referrals_keep_their_rows_people_case_and_audit_trail() -> None:
     assert event.target_type.pk == old_type.pk
     assert event.target_type.model_class() is Referral
     assert not ContentType.objects.filter(app_label="cases", model="referral").exists()
+    assert set(
+        Sequence.objects.values_list("organisation__code", "name", "year", "last_value")
+    ) == {
+        ("RBA", CASE_NUMBERS, 2026, 1),
+        ("ASM", REFERRAL_REFERENCES, 2026, 7),
+    }

@@ -17,12 +17,12 @@ from django.db.models import Model
 from django.utils import timezone
 from pytest_django import Settings
 
-from avrr.models import AuditEvent, Organisation, User
+from avrr.errors import IdempotencyConflict
+from avrr.models import AuditEvent, Organisation, Sequence, User
 from avrr.roles import Role
 from cases.models import (
     Attachment,
     Case,
-    CaseNumberSequence,
     CaseStatus,
     DuplicateReview,
     Person,
@@ -41,7 +41,6 @@ from cases.referrals.models import (
     Urgency,
 )
 from cases.referrals.services import (
-    IdempotencyConflict,
     ReferralData,
     ReferredPersonData,
     referral_accept,
@@ -72,7 +71,7 @@ TRACKED_MODELS: tuple[type[Model], ...] = (
     ReferredPerson,
     ReferralAttachment,
     IdempotencyRecord,
-    CaseNumberSequence,
+    Sequence,
     AuditEvent,
     Case,
     Person,

@@ -15,7 +15,7 @@ from avrr.roles import Role
 from cases.models import Case, CaseStatus
 from cases.referrals.models import Referral, ReferralStatus
 from cases.referrals.services import referral_submit
-from cases.referrals.spreadsheet import referral_template_csv
+from tests.cases.referrals.spreadsheets import template_csv
 from tests.factories import UserFactory, referral_data
 
 
@@ -172,7 +172,7 @@ def test_bulk_upload_reports_every_faulty_row_and_saves_nothing(
     client: Client, ngo_referrer: User, office_rabat: Organisation
 ) -> None:
     client.force_login(ngo_referrer)
-    lines = referral_template_csv().splitlines()
+    lines = template_csv().splitlines()
     header, good = lines[0], lines[1]
     bad_sex = good.replace(";F;", ";X;", 1)
     content = "\n".join([header, good, bad_sex, bad_sex]).encode()
