@@ -8,8 +8,8 @@ from avrr.api import CurrentUserView
 
 api_v1: list[URLPattern | URLResolver] = [
     path("me/", CurrentUserView.as_view(), name="api-me"),
-    path("", include("cases.api_urls")),
-    path("", include("cases.referrals.api_urls")),
+    path("", include("cases.api.urls")),
+    path("", include("cases.referrals.api.urls")),
 ]
 
 urlpatterns = [

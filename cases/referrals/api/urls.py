@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from cases.referrals.api import ReferralViewSet
+from cases.referrals.api.views import ReferralViewSet
 
 router = SimpleRouter()
 router.register("referrals", ReferralViewSet, basename="api-referral")

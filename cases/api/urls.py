@@ -2,7 +2,9 @@
 
 from rest_framework.routers import SimpleRouter
 
-from cases.api import AssistanceViewSet, CaseViewSet, PersonViewSet
+from cases.api.assistance import AssistanceViewSet
+from cases.api.cases import CaseViewSet
+from cases.api.people import PersonViewSet
 
 router = SimpleRouter()
 router.register("cases", CaseViewSet, basename="api-case")
