@@ -2,12 +2,15 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from avrr.api_keys import api_key_revoke
+from avrr.audit import action_choices, action_label
 from avrr.models import ApiKey, AuditEvent, Organisation, User
 from avrr.services import audit_record, user_sync_role
 
@@ -71,12 +74,58 @@ class AvrrUserAdmin(UserAdmin[User]):
         )
 
 
+class AuditActionFilter(admin.SimpleListFilter):
+    """The actions by their labels, not their codes."""
+
+    title = _("action")
+    parameter_name = "action"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        return action_choices()
+
+    def queryset(
+        self, request: HttpRequest, queryset: QuerySet[AuditEvent]
+    ) -> QuerySet[AuditEvent]:
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
+def _record_kind(content_type: ContentType | None) -> str:
+    return capfirst(content_type.name) if content_type is not None else "—"
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin[AuditEvent]):
-    list_display = ["occurred_at", "actor_username", "action", "target_type", "target_id"]
-    list_filter = ["action"]
+    list_display = ["occurred_at", "actor_username", "action_shown", "target_kind", "target_id"]
+    list_filter = [AuditActionFilter]
+    list_select_related = ["target_type"]
     search_fields = ["actor_username", "action", "target_id"]
     date_hierarchy = "occurred_at"
+    fields = [
+        "occurred_at",
+        "actor",
+        "actor_username",
+        "action_shown",
+        "target_kind",
+        "target_id",
+        "scope_shown",
+        "changes",
+        "ip_address",
+    ]
+    readonly_fields = ["action_shown", "target_kind", "scope_shown"]
+
+    @admin.display(description=_("action"), ordering="action")
+    def action_shown(self, event: AuditEvent) -> str:
+        return action_label(event.action)
+
+    @admin.display(description=_("type de cible"))
+    def target_kind(self, event: AuditEvent) -> str:
+        return _record_kind(event.target_type)
+
+    @admin.display(description=_("dans l'historique de"))
+    def scope_shown(self, event: AuditEvent) -> str:
+        return f"{_record_kind(event.scope_type)} {event.scope_id}".strip()
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -3,7 +3,10 @@
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_stubs_ext import StrOrPromise
 
 
 class BootstrapMixin:
@@ -40,5 +43,27 @@ class DateInput(forms.DateInput):
 
 
 def country_choices() -> list[tuple[str, str]]:
+    """The countries the deployment offers (settings.COUNTRIES_OVERRIDE), by name."""
     # Called at each rendering, so the names are in the user's language.
     return [(code, str(name)) for code, name in countries]
+
+
+CountryGroups = list[tuple[str, list[tuple[str, str]]]]
+
+
+def country_groups() -> CountryGroups:
+    """The programme's main nationalities (settings.MAIN_NATIONALITIES), then the others."""
+    main = set(settings.MAIN_NATIONALITIES)
+    choices = country_choices()
+    return [
+        (str(_("Principales nationalités")), [choice for choice in choices if choice[0] in main]),
+        (str(_("Autres pays")), [choice for choice in choices if choice[0] not in main]),
+    ]
+
+
+def nationality_choices(
+    blank: StrOrPromise = "—",
+) -> list[tuple[str, str | list[tuple[str, str]]]]:
+    """A country to choose: `country_groups()` after an empty first choice, so that no
+    country is taken by default."""
+    return [("", str(blank)), *country_groups()]

@@ -5,8 +5,10 @@ from pathlib import Path
 import dj_database_url
 import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
+from django_countries.data import COUNTRIES
 
 from avrr.env import env_bool, env_int, env_list, env_str, env_time_zone
+from avrr.money import env_currencies
 
 # Lets generic Django classes be subscripted in type hints at run time.
 django_stubs_ext.monkeypatch()
@@ -134,8 +136,38 @@ LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English"), ("ar", "العربية")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One date (and date-time) format per language, the same on every page and in the admin.
+FORMAT_MODULE_PATH = "avrr.formats"
 TIME_ZONE = env_time_zone("TIME_ZONE", "Africa/Casablanca")
 USE_TZ = True
+
+
+# Countries.
+def env_country_codes(name: str, default: list[str]) -> list[str]:
+    """ISO 3166-1 alpha-2 codes, comma-separated; `none` for no country at all."""
+    codes = [code.upper() for code in env_list(name, default)]
+    if codes == ["NONE"]:
+        return []
+    unknown = [code for code in codes if code not in COUNTRIES]
+    if unknown:
+        raise ImproperlyConfigured(
+            f"Environment variable {name}: unknown country codes {', '.join(unknown)}"
+            " (ISO 3166-1 alpha-2 expected, e.g. GN)"
+        )
+    return codes
+
+
+# The programme's main nationalities, offered first wherever a nationality is chosen.
+MAIN_NATIONALITIES = env_country_codes(
+    "MAIN_NATIONALITIES", ["GN", "CI", "SN", "CM", "ML", "CG", "NG", "CD", "GM", "PH", "SD"]
+)
+# Countries no list offers, as a deployment's official usage requires: with the Moroccan
+# Ministry of the Interior, Western Sahara is not a country (django-countries' setting).
+COUNTRIES_OVERRIDE = dict.fromkeys(env_country_codes("COUNTRIES_EXCLUDED", ["EH"]))
+
+# The currencies the pages offer first for an amount, in this order (any currency in use is
+# accepted): DOMAIN.md, "Money and funding".
+PROGRAMME_CURRENCIES = env_currencies("PROGRAMME_CURRENCIES", ["MAD", "USD", "EUR", "XOF", "GNF"])
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
@@ -246,6 +278,25 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's records go to the root's handler like every other: Django's own console
+        # handler (with DEBUG) printed each of them a second time. (Its mail_admins handler
+        # goes too: no ADMINS are set.)
+        "django": {"handlers": [], "level": "INFO"},
+        # runserver's request lines, in Django's format, once. Configuring "django" resets
+        # its children, so this one is configured again as Django does.
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
 }

@@ -13,6 +13,7 @@ from django.views.i18n import set_language
 
 from avrr import rules
 from avrr.health import State, dependency_states
+from avrr.home import panels_for
 from avrr.services import audit_record, user_set_language
 
 
@@ -29,8 +30,10 @@ def health(request: HttpRequest) -> JsonResponse:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    """Each role's work list: the panels the apps registered for the user."""
+    user = rules.request_user(request)
     context = {
+        "panels": panels_for(user),
         "office": rules.works_for_iom_office(user),
         "mission_country": rules.mission_country(user),
         "referring_organisation": rules.referring_organisation(user),

@@ -140,7 +140,40 @@ def offices_for(user: AnyUser) -> QuerySet[Organisation]:
     return offices.filter(pk=office.pk) if office is not None else offices.none()
 
 
+def can_filter_by_office(user: AnyUser) -> bool:
+    """Office staff and admins; a mission abroad follows returnees whatever their office."""
+    return rules.has_role(user, Role.ADMIN) or rules.works_for_iom_office(user) is not None
+
+
+def can_filter_by_caseworker(user: AnyUser) -> bool:
+    """Office staff and admins; a mission abroad does not work with the offices' staff."""
+    return rules.has_role(user, Role.ADMIN) or rules.works_for_iom_office(user) is not None
+
+
+def can_filter_own_cases(user: AnyUser) -> bool:
+    """Only office staff are assigned cases, so only they have "my cases"."""
+    return rules.works_for_iom_office(user) is not None
+
+
 def caseworkers_for(user: AnyUser) -> QuerySet[User]:
     """The caseworkers the user may filter cases by."""
     staff = User.objects.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR], is_active=True)
     return staff.filter(organisation__in=offices_for(user)).order_by("last_name", "first_name")
+
+
+# Who sees which panel of the home page.
+
+
+def can_see_worklist(user: AnyUser) -> bool:
+    """Caseworkers and supervisors are assigned cases: their home lists those waiting on them."""
+    return rules.works_for_iom_office(user) is not None
+
+
+def can_oversee_office(user: AnyUser) -> bool:
+    """A supervisor watches the office's overdue steps and the team's open cases."""
+    return rules.has_role(user, Role.SUPERVISOR) and rules.works_for_iom_office(user) is not None
+
+
+def can_see_returnees(user: AnyUser) -> bool:
+    """A mission abroad follows the people who returned to its country."""
+    return rules.mission_country(user) is not None

@@ -7,21 +7,24 @@ reproducible; dates are drawn as days before the day the loader runs.
 Proportions follow the programme's figures (shared DOMAIN.md): mostly single men of 21-30,
 over 10% women and over 4% minors, some single mothers with children, a few unaccompanied
 minors with the Ministry of Justice procedure, the main West and Central African
-nationalities plus the Philippines and Sudan.
+nationalities plus the Philippines and Sudan. Beside the cases: each office's distribution
+days, and sensitive notes where a person's vulnerability calls for one.
 """
 
 import dataclasses
 import random
 import secrets
 import unicodedata
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import partial
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 
 from avrr.models import Organisation, User
@@ -39,7 +42,9 @@ from cases.models import (
     Priority,
     ReferralSource,
     Relationship,
+    SensitiveNote,
     Sex,
+    Vulnerability,
     VulnerabilityCode,
 )
 from cases.services import PersonData
@@ -338,6 +343,69 @@ MOROCCAN_GUARDIANS = (
 )  # fmt: skip
 
 
+# Distribution days and sensitive notes draw from their own sequence, after the cases are
+# written: adding them left every case, person and date drawn from SEED as it was.
+RECORDS_SEED = SEED + 1
+# Each office's distribution days: what is handed out, about how many days ago, to whom
+# ("household": the principal, for the household; "person": everyone), and the note.
+DISTRIBUTION_DAYS: tuple[tuple[AssistanceKind, int, str, int, str], ...] = (
+    (AssistanceKind.FOOD_KIT, 80, "household", 1, "Distribution mensuelle de kits alimentaires"),
+    (AssistanceKind.HYGIENE_KIT, 45, "person", 1, "Distribution de kits d'hygiène"),
+    (AssistanceKind.FOOD_KIT, 20, "household", 1, "Distribution mensuelle de kits alimentaires"),
+    (AssistanceKind.NON_FOOD_ITEMS, 8, "household", 2, "Couvertures et vêtements"),
+)  # fmt: skip
+DISTRIBUTION_HOUSEHOLDS = (12, 24)
+
+# Which vulnerability calls for which sensitive note, how often, and what it may say. A
+# case gets at most one note of each kind: the first of its codes listed for that kind.
+N = SensitiveNote.Kind
+MINOR_NOTES = (
+    "Suivi par l'éducatrice du foyer d'accueil. Contact rétabli avec un oncle au pays ; "
+    "évaluation de la famille demandée à la mission OIM avant tout départ.",
+    "Le mineur dit avoir peur d'être mal reçu par sa famille. Entretiens hebdomadaires avec "
+    "la psychologue partenaire ; avis à joindre au dossier pour le juge des mineurs.",
+)
+SURVIVOR_NOTES = (
+    "Entretien avec la psychologue partenaire : anxiété liée au retour et à l'accueil par la "
+    "famille. Deux séances de suivi prévues avant le départ.",
+    "Troubles du sommeil signalés. Orientation vers le soutien psychosocial de l'ONG "
+    "partenaire ; la personne ne souhaite pas que sa famille soit informée pour l'instant.",
+    "Suivi psychosocial en cours ; entretiens uniquement avec une intervenante, à la demande "
+    "de la personne.",
+)
+SENSITIVE_NOTES: tuple[tuple[str, str, float, tuple[str, ...]], ...] = (
+    (N.TRAFFICKING, V.TRAFFICKING_VICTIM, 0.9, (
+        "Victime potentielle de traite identifiée par l'ONG partenaire. Ne communiquer "
+        "l'adresse d'hébergement à personne ; évaluation des risques au retour demandée à la "
+        "mission OIM.",
+        "Dette envers le réseau de passage évoquée en entretien. Vérifier la sécurité dans la "
+        "région d'origine avant de fixer la date de départ ; aucune information à des tiers.",
+        "Accord de la personne pour une assistance spécifique à l'arrivée : accueil par la "
+        "mission à l'aéroport et hébergement temporaire.",
+    )),
+    (N.PSYCHOSOCIAL, V.UNACCOMPANIED_MINOR, 0.6, MINOR_NOTES),
+    (N.PSYCHOSOCIAL, V.SEPARATED_CHILD, 0.6, MINOR_NOTES),
+    (N.PSYCHOSOCIAL, V.TRAFFICKING_VICTIM, 0.5, SURVIVOR_NOTES),
+    (N.PSYCHOSOCIAL, V.GBV_SURVIVOR, 0.6, SURVIVOR_NOTES),
+    (N.MEDICAL, V.PREGNANT, 0.7, (
+        "Grossesse suivie au centre de santé. Certificat médical d'aptitude au voyage à "
+        "demander avant l'achat du billet.",
+    )),
+    (N.MEDICAL, V.DISABILITY, 0.7, (
+        "Mobilité réduite : demander l'assistance aéroportuaire et prévenir la mission "
+        "d'accueil.",
+    )),
+    (N.MEDICAL, V.MEDICAL_CONDITION, 0.5, (
+        "Maladie chronique traitée au centre de santé. Prévoir l'ordonnance et un mois de "
+        "traitement pour le voyage ; continuité des soins à organiser avec la mission.",
+        "Consultation à l'hôpital provincial ; examens complémentaires prévus. Aptitude au "
+        "voyage à confirmer par le médecin.",
+        "Traitement en cours. La personne demande que son état de santé ne soit pas "
+        "communiqué à sa famille.",
+    )),
+)  # fmt: skip
+
+
 @dataclass
 class Plan:
     """One case to register, with its whole pre-departure story decided up front."""
@@ -364,8 +432,8 @@ def _weighted(rng: random.Random, choices: tuple[tuple[T, int], ...] | dict[T, i
 
 
 class DemoCaseBuilder:
-    def __init__(self, today: date) -> None:
-        self.rng = random.Random(SEED)  # noqa: S311 (reproducible demo data, not secrets)
+    def __init__(self, today: date, seed: int = SEED) -> None:
+        self.rng = random.Random(seed)  # noqa: S311 (reproducible demo data, not secrets)
         self.today = today
         self.documents: set[str] = set()
 
@@ -1020,8 +1088,71 @@ class DemoCaseWriter:
             )
 
 
-def _oujda_caseworker(office: Organisation) -> tuple[User, bool]:
-    username, first_name, last_name = OUJDA_CASEWORKER
+# Distribution days and sensitive notes ---------------------------------------------------
+
+ASSISTED_STATUSES = (CaseStatus.ASSISTING, CaseStatus.READY, CaseStatus.WAITING_FUNDS)
+
+
+def distribution_days_record(
+    rng: random.Random, *, actor: User, office: Organisation, today: date
+) -> int:
+    """The office's distribution days, each to some of the households it was assisting that
+    day; returns how many were recorded."""
+    recorded = 0
+    for kind, days_ago, reach, quantity, note in DISTRIBUTION_DAYS:
+        given_on = today - timedelta(days=days_ago + rng.randint(-3, 3))
+        households = list(
+            Case.objects.filter(
+                office=office, status__in=ASSISTED_STATUSES, assistance_started_on__lte=given_on
+            )
+            .order_by("number")
+            .prefetch_related(Prefetch("people", queryset=Person.objects.order_by("id")))
+        )
+        count = min(len(households), rng.randint(*DISTRIBUTION_HOUSEHOLDS))
+        people = [
+            person
+            for case in sorted(rng.sample(households, count), key=lambda case: case.number)
+            for person in case.people.all()
+            if reach == "person" or person.is_principal
+        ]
+        services.distribution_record(
+            actor=actor, kind=kind, given_on=given_on, people=people, note=note, quantity=quantity
+        )
+        recorded += 1
+    return recorded
+
+
+def sensitive_notes_write(rng: random.Random, cases: list[Case]) -> int:
+    """Notes on some of the cases whose people's vulnerabilities call for one, each written
+    by the case's caseworker; returns how many were written."""
+    codes: dict[int, set[str]] = defaultdict(set)
+    for case_id, code in Vulnerability.objects.filter(case__in=cases).values_list("case", "code"):
+        codes[case_id].add(code)
+    written = 0
+    for case in cases:
+        noted: set[str] = set()
+        for kind, code, share, texts in SENSITIVE_NOTES:
+            if kind in noted or code not in codes[case.pk]:
+                continue
+            noted.add(kind)
+            if rng.random() < share:
+                services.sensitive_note_add(
+                    # Every demo case is registered with its caseworker assigned.
+                    actor=cast(User, case.assigned_to),
+                    case=case,
+                    kind=kind,
+                    text=rng.choice(texts),
+                )
+                written += 1
+    return written
+
+
+def demo_user_ensure(
+    identity: tuple[str, str, str], role: Role, organisation: Organisation
+) -> tuple[User, bool]:
+    """A demo user beyond `avrr.demo`'s one per role: found, or created with a password
+    nobody knows (set it in the admin); returns it and whether it was created now."""
+    username, first_name, last_name = identity
     user = User.objects.filter(username=username).first()
     if user is not None:
         return user, False
@@ -1029,8 +1160,8 @@ def _oujda_caseworker(office: Organisation) -> tuple[User, bool]:
         actor=None,
         username=username,
         password=secrets.token_urlsafe(18),
-        role=Role.CASEWORKER,
-        organisation=office,
+        role=role,
+        organisation=organisation,
         first_name=first_name,
         last_name=last_name,
         email=f"{username}@example.org",
@@ -1056,7 +1187,7 @@ def demo_cases_load() -> str:
         return f"Demo cases: {existing} cases already exist in the demo offices, none created."
     today = timezone.localdate()
     with transaction.atomic():
-        oujda, created = _oujda_caseworker(organisations["OUJ"])
+        oujda, created = demo_user_ensure(OUJDA_CASEWORKER, Role.CASEWORKER, organisations["OUJ"])
         builder = DemoCaseBuilder(today)
         writer = DemoCaseWriter(
             rng=builder.rng,
@@ -1068,7 +1199,16 @@ def demo_cases_load() -> str:
             organisations=organisations,
         )
         cases = [writer.write(plan) for plan in builder.plans()]
+        records = random.Random(RECORDS_SEED)  # noqa: S311 (reproducible demo data)
+        days = sum(
+            distribution_days_record(records, actor=actor, office=organisations[code], today=today)
+            for code, actor in (("RBA", rabat[RABAT_CASEWORKER]), ("OUJ", oujda))
+        )
+        notes = sensitive_notes_write(records, cases)
     people = Person.objects.filter(case__in=cases).count()
     note = f"; caseworker {oujda.username} created (set its password in the admin)"
     note = note if created else ""
-    return f"Demo cases: {len(cases)} cases, {people} people{note}."
+    return (
+        f"Demo cases: {len(cases)} cases, {people} people, {days} distribution days, "
+        f"{notes} sensitive notes{note}."
+    )

@@ -1,15 +1,19 @@
 """Forms of the case pages. They parse and check input; the services do the writing."""
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, cast
 
 from django import forms
-from django.db.models import QuerySet
+from django.conf import settings
+from django.core.validators import MaxLengthValidator
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from avrr.forms import BootstrapMixin, DateInput, country_choices
+from avrr.forms import BootstrapMixin, DateInput, nationality_choices
 from avrr.models import Organisation, User
+from avrr.money import currency_choices
 from cases.models import (
     MAX_AGE,
     AssistanceKind,
@@ -25,13 +29,61 @@ from cases.models import (
     Sex,
     VulnerabilityCode,
 )
-from cases.services import CASE_EDITABLE_FIELDS, PERSON_EDITABLE_FIELDS, PersonData
+from cases.services import (
+    CASE_EDITABLE_FIELDS,
+    PERSON_EDITABLE_FIELDS,
+    PersonData,
+    referring_organisation_problem,
+    too_long_message,
+)
 
 
-def _not_in_future(value: date) -> date:
-    if value > timezone.localdate():
+def not_in_future(value: date | None) -> date | None:
+    if value is not None and value > timezone.localdate():
         raise forms.ValidationError(_("La date est dans le futur."))
     return value
+
+
+@dataclass(frozen=True)
+class _TextLimit:
+    label: str
+    limit: int
+
+    def __call__(self, value: str) -> None:
+        if len(value) > self.limit:
+            raise forms.ValidationError(
+                too_long_message(self.label, self.limit, len(value)), code="max_length"
+            )
+
+
+class TextLimitsMixin:
+    """Text longer than its field allows is refused with a message naming the field and its
+    limit. Browsers silently cut what is typed or pasted past an input's `maxlength` (a
+    5,000-character name would be saved as its first 100), so they are not given it."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or field.max_length is None:
+                continue
+            field.widget.attrs.pop("maxlength", None)
+            field.validators = [
+                *(v for v in field.validators if not isinstance(v, MaxLengthValidator)),
+                _TextLimit(str(field.label or name), field.max_length),
+            ]
+
+
+def _check_referring_organisation(form: forms.BaseForm, data: dict[str, Any]) -> None:
+    """The service's rule, said beside the field."""
+    if "referral_source" not in data or "referring_organisation" in form.errors:
+        return
+    problem = referring_organisation_problem(
+        data["referral_source"], data.get("referring_organisation")
+    )
+    if problem:
+        form.add_error("referring_organisation", problem)
 
 
 class CaseForm(BootstrapMixin, forms.Form):
@@ -48,15 +100,26 @@ class CaseForm(BootstrapMixin, forms.Form):
         ),
         required=False,
     )
+    return_reason = forms.CharField(
+        label=_("Motif du retour"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("Pourquoi la personne souhaite rentrer."),
+    )
     priority = forms.TypedChoiceField(
         label=_("Priorité"), choices=Priority.choices, coerce=int, initial=Priority.NORMAL
     )
 
-    def clean_registered_on(self) -> date:
-        return _not_in_future(self.cleaned_data["registered_on"])
+    def clean_registered_on(self) -> date | None:
+        return not_in_future(self.cleaned_data["registered_on"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_referring_organisation(self, data)
+        return data
 
 
-class PersonForm(BootstrapMixin, forms.Form):
+class PersonForm(TextLimitsMixin, BootstrapMixin, forms.Form):
     relationship = forms.ChoiceField(label=_("Lien"), choices=Relationship.choices)
     family_name = forms.CharField(label=_("Nom"), max_length=100)
     given_name = forms.CharField(label=_("Prénom"), max_length=100)
@@ -68,10 +131,10 @@ class PersonForm(BootstrapMixin, forms.Form):
         label=_("ou année de naissance"), min_value=1900, max_value=2100, required=False
     )
     age = forms.IntegerField(label=_("ou âge"), min_value=0, max_value=MAX_AGE, required=False)
-    nationality = forms.ChoiceField(label=_("Nationalité"), choices=country_choices)
+    nationality = forms.ChoiceField(label=_("Nationalité"), choices=nationality_choices)
     country_of_return = forms.ChoiceField(
         label=_("Pays de retour"),
-        choices=lambda: [("", str(_("Comme la nationalité"))), *country_choices()],
+        choices=lambda: nationality_choices(_("Comme la nationalité")),
         required=False,
     )
     phone = forms.CharField(label=_("Téléphone"), max_length=32, required=False)
@@ -131,8 +194,10 @@ PeopleFormSet = forms.formset_factory(
 )
 
 
-class PersonEditForm(BootstrapMixin, forms.ModelForm[Person]):
+class PersonEditForm(TextLimitsMixin, BootstrapMixin, forms.ModelForm[Person]):
     version = forms.IntegerField(widget=forms.HiddenInput)
+    nationality = forms.ChoiceField(label=_("Nationalité"), choices=nationality_choices)
+    country_of_return = forms.ChoiceField(label=_("Pays de retour"), choices=nationality_choices)
 
     class Meta:
         model = Person
@@ -140,13 +205,33 @@ class PersonEditForm(BootstrapMixin, forms.ModelForm[Person]):
         widgets = {"birth_date": DateInput()}
 
 
-class CaseEditForm(BootstrapMixin, forms.ModelForm[Case]):
+class CaseEditForm(TextLimitsMixin, BootstrapMixin, forms.ModelForm[Case]):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
     class Meta:
         model = Case
         fields = list(CASE_EDITABLE_FIELDS)
-        widgets = {"justice_decision_on": DateInput()}
+        widgets = {
+            "justice_decision_on": DateInput(),
+            "return_reason": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # As at registration, and the organisation already named even if no longer active.
+        named = Q(is_active=True) | Q(pk=self.instance.referring_organisation_id)
+        field = cast(forms.ModelChoiceField[Organisation], self.fields["referring_organisation"])
+        field.queryset = Organisation.objects.filter(
+            named, kind__in=[Organisation.Kind.NGO, Organisation.Kind.GOVERNMENT]
+        )
+
+    def clean_justice_decision_on(self) -> date | None:
+        return not_in_future(self.cleaned_data["justice_decision_on"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        _check_referring_organisation(self, data)
+        return data
 
 
 def limit_choices(form: forms.Form, name: str, queryset: QuerySet[Any]) -> None:
@@ -166,8 +251,11 @@ class AssistanceForm(BootstrapMixin, forms.Form):
     value = forms.DecimalField(
         label=_("Valeur unitaire"), max_digits=12, decimal_places=2, min_value=0, required=False
     )
-    currency = forms.CharField(
-        label=_("Devise (ISO 4217)"), max_length=3, min_length=3, required=False, initial="MAD"
+    currency = forms.ChoiceField(
+        label=_("Devise (ISO 4217)"),
+        choices=lambda: currency_choices(on=timezone.localdate()),
+        required=False,
+        initial=lambda: settings.PROGRAMME_CURRENCIES[0],
     )
     provider = forms.ModelChoiceField(
         label=_("Organisation prestataire"),
@@ -178,8 +266,8 @@ class AssistanceForm(BootstrapMixin, forms.Form):
         label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
-    def clean_given_on(self) -> date:
-        return _not_in_future(self.cleaned_data["given_on"])
+    def clean_given_on(self) -> date | None:
+        return not_in_future(self.cleaned_data["given_on"])
 
     def service_arguments(self) -> dict[str, Any]:
         data = self.cleaned_data
@@ -195,27 +283,27 @@ class AssistanceForm(BootstrapMixin, forms.Form):
 
 
 class DistributionForm(AssistanceForm):
-    """A distribution day: the same assistance to people of several cases."""
+    """A distribution day: the same assistance to people of several cases.
 
-    people = forms.ModelMultipleChoiceField(
-        label=_("Bénéficiaires"),
-        queryset=Person.objects.none(),
-        widget=forms.SelectMultiple(attrs={"size": 14}),
-    )
+    The page shows the assistance's fields, then the people grouped by case (by hand).
+    """
+
+    def assistance_fields(self) -> list[forms.BoundField]:
+        return [field for field in self.visible_fields() if field.name != "people"]
 
 
-class CounsellingForm(BootstrapMixin, forms.Form):
+class CounsellingForm(TextLimitsMixin, BootstrapMixin, forms.Form):
     held_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     topics = forms.CharField(label=_("Sujets abordés"), widget=forms.Textarea(attrs={"rows": 3}))
     interpreter_language = forms.CharField(
         label=_("Langue de l'interprète"), max_length=50, required=False
     )
 
-    def clean_held_on(self) -> date:
-        return _not_in_future(self.cleaned_data["held_on"])
+    def clean_held_on(self) -> date | None:
+        return not_in_future(self.cleaned_data["held_on"])
 
 
-class DeclarationForm(BootstrapMixin, forms.Form):
+class DeclarationForm(TextLimitsMixin, BootstrapMixin, forms.Form):
     signatory = forms.ModelChoiceField(label=_("Personne"), queryset=Person.objects.none())
     signed_on = forms.DateField(
         label=_("Signée le"), widget=DateInput(), initial=timezone.localdate
@@ -228,6 +316,9 @@ class DeclarationForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         limit_choices(self, "signatory", case.people.all())
+
+    def clean_signed_on(self) -> date | None:
+        return not_in_future(self.cleaned_data["signed_on"])
 
 
 class AttachmentForm(BootstrapMixin, forms.Form):
@@ -254,12 +345,22 @@ class WithdrawalForm(BootstrapMixin, forms.Form):
     )
     withdrawn_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
 
-    def clean_withdrawn_on(self) -> date:
-        return _not_in_future(self.cleaned_data["withdrawn_on"])
+    def clean_withdrawn_on(self) -> date | None:
+        return not_in_future(self.cleaned_data["withdrawn_on"])
+
+
+class CaseworkerChoiceField(forms.ModelChoiceField[User]):
+    """Caseworkers by their names, as colleagues know them, not by their user names."""
+
+    def label_from_instance(self, obj: User) -> str:
+        return obj.get_full_name() or obj.get_username()
 
 
 class AssignForm(BootstrapMixin, forms.Form):
-    assigned_to = forms.ModelChoiceField(label=_("Assigner à"), queryset=User.objects.none())
+    # No empty choice: the control starts on the case's caseworker (the view's `initial`).
+    assigned_to = CaseworkerChoiceField(
+        label=_("Assigner à"), queryset=User.objects.none(), empty_label=None
+    )
 
     def __init__(self, *args: Any, caseworkers: QuerySet[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

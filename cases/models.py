@@ -99,6 +99,12 @@ class Case(VersionedModel):
         null=True,
         blank=True,
     )
+    # A referral's reason becomes this when IOM accepts it.
+    return_reason = models.TextField(
+        _("motif du retour"),
+        blank=True,
+        help_text=_("Pourquoi la personne souhaite rentrer."),
+    )
     status = models.CharField(
         _("statut"), max_length=20, choices=CaseStatus.choices, default=CaseStatus.REGISTERED
     )

@@ -4,6 +4,8 @@ sorting (one FilterSet for both). The caller passes what the user may see
 """
 
 import re
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import django_filters
@@ -12,8 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
+from django_filters.fields import MultipleChoiceField
 
-from avrr.forms import FilterForm, country_choices
+from avrr.forms import CountryGroups, FilterForm, country_groups
 from avrr.models import AuditEvent, Organisation, User
 from cases import access
 from cases.models import (
@@ -116,14 +119,25 @@ def country_code_validator(value: str) -> None:
 CASE_NUMBER = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,12}-\d{4}-\d{1,6}$", re.IGNORECASE)
 
 
+class _AnyOfField(MultipleChoiceField):
+    def to_python(self, value: Any) -> list[str]:
+        # An empty value is the list's "Tous" option (`?status=`): no choice made, not a
+        # wrong one.
+        return [choice for choice in super().to_python(value) if choice]
+
+
+class AnyOfFilter(django_filters.MultipleChoiceFilter):
+    """Several choices, any of which matches; an empty one means "any"."""
+
+    field_class = _AnyOfField
+
+
 class CaseFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(
         label=_("Recherche"), method="search", help_text=_("Nom, numéro de dossier ou de document")
     )
     # Status is a column of the case: no DISTINCT needed (it costs a sort of every column).
-    status = django_filters.MultipleChoiceFilter(
-        label=_("Statut"), choices=CaseStatus.choices, distinct=False
-    )
+    status = AnyOfFilter(label=_("Statut"), choices=CaseStatus.choices, distinct=False)
     office = django_filters.ModelChoiceFilter(
         label=_("Bureau"),
         queryset=Organisation.objects.none(),
@@ -167,8 +181,17 @@ class CaseFilter(django_filters.FilterSet):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         user = self.request.user if self.request is not None else AnonymousUser()
-        self.filters["office"].queryset = access.offices_for(user)
-        self.filters["assigned_to"].queryset = access.caseworkers_for(user)
+        # Filters that mean nothing to the user are not offered, and ignored by the API.
+        if access.can_filter_by_office(user):
+            self.filters["office"].queryset = access.offices_for(user)
+        else:
+            del self.filters["office"]
+        if access.can_filter_by_caseworker(user):
+            self.filters["assigned_to"].queryset = access.caseworkers_for(user)
+        else:
+            del self.filters["assigned_to"]
+        if not access.can_filter_own_cases(user):
+            del self.filters["mine"]
 
     def search(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         value = value.strip()
@@ -189,9 +212,9 @@ class CaseFilter(django_filters.FilterSet):
         return queryset.filter(pk__in=matches.values("case_id"))
 
     @property
-    def nationality_choices(self) -> list[tuple[str, str]]:
-        """The countries to offer, named in the user's language."""
-        return country_choices()
+    def nationality_choices(self) -> CountryGroups:
+        """The countries to offer, named in the user's language, main nationalities first."""
+        return country_groups()
 
     def only_mine(self, queryset: QuerySet[Case], name: str, value: bool | None) -> QuerySet[Case]:
         if not value:
@@ -217,3 +240,71 @@ class CaseFilter(django_filters.FilterSet):
     @staticmethod
     def _people_of(nationality: str) -> QuerySet[Person]:
         return Person.objects.filter(nationality=nationality)
+
+
+# The home pages' work lists -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverdueRule:
+    """A case still in `status` more than `days` days after its `since` date has an overdue
+    step; without a `since` date, from its first day in the status."""
+
+    status: CaseStatus
+    days: int = 0
+    since: str | None = None
+
+
+# The one place the home pages' overdue thresholds are set.
+OVERDUE_RULES = (
+    OverdueRule(CaseStatus.REGISTERED, days=7, since="registered_on"),
+    OverdueRule(CaseStatus.READY, days=14, since="ready_on"),
+    # Nothing records when the money ran out; such a case stays stuck until someone finds it.
+    OverdueRule(CaseStatus.WAITING_FUNDS),
+)
+
+
+def overdue_condition(today: date) -> Q:
+    """Cases with an overdue step on `today`, by the OVERDUE_RULES."""
+    condition = Q()
+    for rule in OVERDUE_RULES:
+        in_status = Q(status=rule.status)
+        if rule.since is not None:
+            in_status &= Q(**{f"{rule.since}__lt": today - timedelta(days=rule.days)})
+        condition |= in_status
+    return condition
+
+
+def worklist(cases: QuerySet[Case], *, assignee: User, today: date) -> QuerySet[Case]:
+    """The cases assigned to `assignee` that wait on them (not departed yet), as list rows,
+    with `overdue` annotated: overdue first, then the most urgent, then the oldest."""
+    waiting = cases.filter(assigned_to=assignee, status__in=PRE_DEPARTURE_STATUSES)
+    return (
+        case_list(waiting)
+        .annotate(overdue=overdue_condition(today))
+        .order_by("-overdue", "-priority", "registered_on", "pk")
+    )
+
+
+def overdue_cases(cases: QuerySet[Case], *, today: date) -> QuerySet[Case]:
+    """The cases with an overdue step, as list rows: the most urgent, then the oldest first."""
+    return case_list(cases.filter(overdue_condition(today))).order_by(
+        "-priority", "registered_on", "pk"
+    )
+
+
+def team_workload(cases: QuerySet[Case], *, today: date) -> QuerySet[Any, Any]:
+    """Open cases, and those with an overdue step, per caseworker (None: not assigned)."""
+    return (
+        cases.exclude(status__in=ENDED_STATUSES)
+        .values(
+            "assigned_to",
+            "assigned_to__first_name",
+            "assigned_to__last_name",
+            "assigned_to__username",
+        )
+        .annotate(
+            open_count=Count("pk"), overdue_count=Count("pk", filter=overdue_condition(today))
+        )
+        .order_by("assigned_to__last_name", "assigned_to__first_name", "assigned_to")
+    )

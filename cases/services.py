@@ -4,21 +4,23 @@ Each function checks the caller's right through `cases.access`, validates, write
 transaction and leaves an audit event in the case's timeline.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import CharField, Model, Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from avrr import rules
+from avrr import money, rules
 from avrr.models import Organisation, User
 from avrr.sequences import sequence_next
 from avrr.services import audit_record
@@ -66,6 +68,58 @@ def _office_of(actor: User) -> Organisation:
 
 def _audit(actor: User, action: str, target: Model, case: Case, **changes: Any) -> None:
     audit_record(actor=actor, action=action, target=target, scope=case, changes=changes)
+
+
+# Input checks the pages, the API and other apps' services share ---------------------------
+
+
+def too_long_message(label: str, limit: int, length: int) -> str:
+    return _("« %(field)s » : %(limit)s caractères au plus (le texte en compte %(length)s).") % {
+        "field": label,
+        "limit": limit,
+        "length": length,
+    }
+
+
+def texts_too_long(model: type[Model], values: Mapping[str, Any]) -> dict[str, str]:
+    """{field name: message naming the field and its limit} for each text in `values` longer
+    than `model`'s field of that name allows. Over-long text is refused, never cut."""
+    problems = {}
+    for name, value in values.items():
+        model_field = model._meta.get_field(name)
+        if (
+            isinstance(model_field, CharField)
+            and model_field.max_length is not None
+            and isinstance(value, str)
+            and len(value) > model_field.max_length
+        ):
+            label = str(capfirst(model_field.verbose_name))
+            problems[name] = too_long_message(label, model_field.max_length, len(value))
+    return problems
+
+
+def referring_organisation_problem(source: str, organisation: Organisation | None) -> str:
+    """What is wrong with a case's referring organisation given how the person came ("" when
+    nothing): a partner NGO's referral names the NGO; an authority's, if named, is a
+    government body; the other ways of coming have no referring organisation."""
+    if source == ReferralSource.NGO:
+        if organisation is None:
+            return _("La personne est venue par une ONG partenaire : indiquez laquelle.")
+        if organisation.kind != Organisation.Kind.NGO:
+            return _("« %(organisation)s » n'est pas une ONG partenaire.") % {
+                "organisation": organisation
+            }
+    elif source == ReferralSource.AUTHORITY:
+        if organisation is not None and organisation.kind != Organisation.Kind.GOVERNMENT:
+            return _("« %(organisation)s » n'est pas un ministère ou un service public.") % {
+                "organisation": organisation
+            }
+    elif organisation is not None:
+        return _(
+            "Une organisation référente ne s'indique que pour une personne venue par une ONG "
+            "partenaire ou une autorité."
+        )
+    return ""
 
 
 # Case numbers -------------------------------------------------------------------------
@@ -155,31 +209,46 @@ def _validate_household(case: Case, people: list[tuple[Person, list[str]]]) -> N
     principals = [person for person, _codes in people if person.is_principal]
     if len(principals) != 1:
         errors.append(_("Un dossier a exactement un·e demandeur·se principal·e."))
-    for person, codes in people:
-        unknown = set(codes) - set(VulnerabilityCode.values)
-        if unknown:
-            errors.append(_("Vulnérabilité inconnue : %(codes)s.") % {"codes": ", ".join(unknown)})
-        if person.birth_date is None:
-            errors.append(
-                _("%(person)s : la date ou l'année de naissance, ou l'âge, est requis.")
-                % {"person": person}
-            )
-        elif person.birth_date > case.registered_on:
-            errors.append(
-                _("%(person)s : la date de naissance est dans le futur.") % {"person": person}
-            )
-        errors += unaccompanied_minor_problems(
-            name=str(person),
-            codes=codes,
-            age=person.age_on(case.registered_on),
-            household_size=len(people),
-            alone=_(
-                "Un mineur non accompagné ou séparé forme un dossier à lui seul : "
-                "ouvrez un dossier distinct pour chaque mineur."
-            ),
-        )
+    for index, (person, codes) in enumerate(people, start=1):
+        errors += _person_problems(case, index, person, codes, household_size=len(people))
     if errors:
         raise ValidationError(errors)
+
+
+def _person_problems(
+    case: Case, index: int, person: Person, codes: list[str], *, household_size: int
+) -> list[str]:
+    too_long = texts_too_long(Person, model_to_dict(person))
+    if too_long:
+        # Said first and alone: the other messages name the person, by these very texts.
+        return [
+            _("Personne %(index)s — %(problem)s") % {"index": index, "problem": problem}
+            for problem in too_long.values()
+        ]
+    problems = []
+    unknown = set(codes) - set(VulnerabilityCode.values)
+    if unknown:
+        problems.append(_("Vulnérabilité inconnue : %(codes)s.") % {"codes": ", ".join(unknown)})
+    if person.birth_date is None:
+        problems.append(
+            _("%(person)s : la date ou l'année de naissance, ou l'âge, est requis.")
+            % {"person": person}
+        )
+    elif person.birth_date > case.registered_on:
+        problems.append(
+            _("%(person)s : la date de naissance est dans le futur.") % {"person": person}
+        )
+    problems += unaccompanied_minor_problems(
+        name=str(person),
+        codes=codes,
+        age=person.age_on(case.registered_on),
+        household_size=household_size,
+        alone=_(
+            "Un mineur non accompagné ou séparé forme un dossier à lui seul : "
+            "ouvrez un dossier distinct pour chaque mineur."
+        ),
+    )
+    return problems
 
 
 def duplicate_candidates(person: Person) -> list[Person]:
@@ -233,6 +302,7 @@ def case_register(
     registered_on: date | None = None,
     referral_source: str = ReferralSource.WALK_IN,
     referring_organisation: Organisation | None = None,
+    return_reason: str = "",
     priority: int = Priority.NORMAL,
     assigned_to: User | None = None,
 ) -> Case:
@@ -246,11 +316,15 @@ def case_register(
         assigned_to=assigned_to,
         referral_source=referral_source,
         referring_organisation=referring_organisation,
+        return_reason=return_reason.strip(),
         priority=priority,
         registered_on=registered_on or timezone.localdate(),
     )
     if case.registered_on > timezone.localdate():
         raise ValidationError(_("La date d'enregistrement est dans le futur."))
+    problem = referring_organisation_problem(referral_source, referring_organisation)
+    if problem:
+        raise ValidationError({"referring_organisation": [problem]})
     built = [(_build_person(case, data), data.vulnerabilities) for data in people]
     _validate_household(case, built)
     case.number = case_number_allocate(office=office, year=case.registered_on.year)
@@ -354,6 +428,7 @@ CASE_EDITABLE_FIELDS = (
     "priority",
     "referral_source",
     "referring_organisation",
+    "return_reason",
     "justice_decision",
     "justice_decision_on",
     "justice_reference",
@@ -369,13 +444,36 @@ def case_update(*, actor: User, case: Case, expected_version: int, changes: dict
         raise ValidationError(
             _("Champs non modifiables : %(fields)s.") % {"fields": ", ".join(sorted(unknown))}
         )
-    if changes.get("justice_decision") == JusticeDecision.RETURN_AUTHORISED and not changes.get(
-        "justice_decision_on", case.justice_decision_on
-    ):
-        raise ValidationError(_("La décision du ministère de la Justice doit être datée."))
+    if "return_reason" in changes:
+        changes["return_reason"] = (changes["return_reason"] or "").strip()
+    _validate_case_changes(case, changes)
     diff = update_versioned(instance=case, expected_version=expected_version, changes=changes)
     _audit(actor, "case.update", case, case, **diff)
     return case
+
+
+def _validate_case_changes(case: Case, changes: dict[str, Any]) -> None:
+    """Every problem of the case as `changes` would leave it, by field."""
+    errors = {name: [message] for name, message in texts_too_long(Case, changes).items()}
+    decided_on = changes.get("justice_decision_on", case.justice_decision_on)
+    if changes.get("justice_decision") == JusticeDecision.RETURN_AUTHORISED and not decided_on:
+        errors[NON_FIELD_ERRORS] = [_("La décision du ministère de la Justice doit être datée.")]
+    new_date = changes.get("justice_decision_on")
+    if new_date is not None and new_date > timezone.localdate():
+        errors["justice_decision_on"] = [
+            _("La date de la décision du ministère de la Justice est dans le futur.")
+        ]
+    # Checked when what they check changes, so that an edit of something else is never
+    # held up by a case recorded before these rules.
+    if {"referral_source", "referring_organisation"} & set(changes):
+        problem = referring_organisation_problem(
+            changes.get("referral_source", case.referral_source),
+            changes.get("referring_organisation", case.referring_organisation),
+        )
+        if problem:
+            errors["referring_organisation"] = [problem]
+    if errors:
+        raise ValidationError(errors)
 
 
 @transaction.atomic
@@ -456,6 +554,8 @@ def case_transition(
     missing = missing_for(case, to_status)
     if to_status == CaseStatus.WITHDRAWN and not reason.strip():
         missing.append(_("Indiquez le motif du désistement."))
+    if on is not None and on > timezone.localdate():
+        missing.append(_("La date est dans le futur."))
     if missing:
         raise ValidationError(missing)
     previous = case.status
@@ -491,10 +591,17 @@ def case_withdraw(*, actor: User, case: Case, reason: str, on: date | None = Non
 # Pre-departure records ----------------------------------------------------------------
 
 
-def _validate_money(value: Decimal | None, currency: str) -> None:
-    if value is not None and (value < 0 or len(currency) != 3 or not currency.isalpha()):
+def _validate_money(value: Decimal | None, currency: str, given_on: date) -> None:
+    if value is None:
+        return
+    if value < 0 or not currency:
         raise ValidationError(
             _("Une valeur doit être positive et avoir une devise ISO 4217 (ex. MAD).")
+        )
+    if not money.is_currency(currency, on=given_on):
+        raise ValidationError(
+            _("« %(currency)s » n'est pas le code ISO 4217 d'une devise en usage (ex. MAD).")
+            % {"currency": currency}
         )
 
 
@@ -516,7 +623,7 @@ def assistance_record(
     _require(access.can_change_case(actor, case))
     _require_pre_departure(case)
     currency = currency.strip().upper()
-    _validate_money(value, currency)
+    _validate_money(value, currency, given_on)
     if given_on > timezone.localdate():
         raise ValidationError(_("La date de l'assistance est dans le futur."))
     assistance = Assistance(
@@ -597,6 +704,11 @@ def counselling_record(
         topics=topics.strip(),
         interpreter_language=interpreter_language.strip(),
     )
+    too_long = texts_too_long(
+        CounsellingSession, {"interpreter_language": session.interpreter_language}
+    )
+    if too_long:
+        raise ValidationError(too_long)
     session.full_clean()
     if held_on > timezone.localdate():
         raise ValidationError(_("La date de la séance est dans le futur."))
@@ -658,6 +770,7 @@ def declaration_record(
         errors.append(_("La date de signature est dans le futur."))
     if signatory.is_minor_on(signed_on) and not guardian_name.strip():
         errors.append(_("La personne est mineure : indiquez le tuteur ou la tutrice qui signe."))
+    errors += texts_too_long(ReturnDeclaration, {"guardian_name": guardian_name.strip()}).values()
     if errors:
         raise ValidationError(errors)
     attachment = attachment_add(

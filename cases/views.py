@@ -1,16 +1,19 @@
 """Case pages. Objects come through cases.access; writes go through cases.services."""
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Model
 from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -63,6 +66,9 @@ def case_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "query": query.urlencode(),
         "can_register": access.can_register_cases(user),
+        "can_filter_by_office": access.can_filter_by_office(user),
+        "can_filter_by_caseworker": access.can_filter_by_caseworker(user),
+        "can_filter_own_cases": access.can_filter_own_cases(user),
     }
     # A filter change made in place (htmx) only needs the results.
     template = (
@@ -128,7 +134,10 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_see_notes": access.can_see_sensitive_notes(user, case),
         "notes": access.sensitive_notes_for(user, case),
         "assign_form": (
-            AssignForm(caseworkers=access.assignable_caseworkers(case))
+            AssignForm(
+                caseworkers=access.assignable_caseworkers(case),
+                initial={"assigned_to": case.assigned_to_id},
+            )
             if access.can_reassign(user, case)
             else None
         ),
@@ -322,13 +331,30 @@ def _versioned_form_page(
         form = make_form(case, {"data": request.POST})
         form.is_valid()
         form.add_error(None, str(conflict))
-        current_form = type(form)(instance=conflict.current)  # type: ignore[call-arg]
+        other_version = [
+            (field.label, _value_shown(conflict.current, field.name))
+            for field in form.visible_fields()
+        ]
         return render(
             request,
             "cases/case_form.html",
-            {"case": case, "form": form, "title": title, "conflict": current_form},
+            {"case": case, "form": form, "title": title, "conflict": other_version},
             status=409,
         )
+
+
+def _value_shown(instance: Model, name: str) -> str:
+    """A field's value as people read it: a choice by its label (a country by its name), a
+    related record by its name, a date in the language's format, "—" when empty."""
+    field = instance._meta.get_field(name)
+    value = (
+        getattr(instance, f"get_{name}_display")()
+        if getattr(field, "choices", None)
+        else getattr(instance, name)
+    )
+    if isinstance(value, date):
+        return date_format(value, "SHORT_DATE_FORMAT")
+    return str(value) if value not in (None, "") else "—"
 
 
 @login_required
@@ -447,7 +473,7 @@ def distribution_add(request: HttpRequest) -> HttpResponse:
                 % {"count": len(form.cleaned_data["people"])},
             )
             return redirect("cases:list")
-    return render(request, "cases/distribution.html", {"form": form})
+    return render(request, "cases/distribution.html", {"form": form, "people": people})
 
 
 @login_required

@@ -207,6 +207,7 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
             "assigned_to_username",
             "referral_source",
             "referring_organisation",
+            "return_reason",
             "registered_on",
             "assistance_started_on",
             "ready_on",
@@ -307,6 +308,13 @@ class PersonCreateSerializer(serializers.ModelSerializer[Person]):
         ]
 
 
+REFERRING_ORGANISATION_HELP = _(
+    "Code de l'organisation référente : obligatoire et une ONG partenaire quand "
+    "`referral_source` vaut `ngo` ; facultatif et un ministère ou service public pour "
+    "`authority` ; absent pour les autres."
+)
+
+
 class CaseRegisterSerializer(serializers.ModelSerializer[Case]):
     people = PersonCreateSerializer(
         many=True,
@@ -314,7 +322,7 @@ class CaseRegisterSerializer(serializers.ModelSerializer[Case]):
         help_text=_("Le ou la demandeur·se principal·e et les proches qui rentrent avec."),
     )
     referring_organisation = organisation_field(
-        required=False, allow_null=True, help_text=_("Code de l'organisation référente.")
+        required=False, allow_null=True, help_text=REFERRING_ORGANISATION_HELP
     )
     assigned_to = OfficeStaffField(
         required=False,
@@ -328,6 +336,7 @@ class CaseRegisterSerializer(serializers.ModelSerializer[Case]):
             "registered_on",
             "referral_source",
             "referring_organisation",
+            "return_reason",
             "priority",
             "assigned_to",
             "people",
@@ -344,7 +353,7 @@ VERSION_HELP = _(
 class CaseUpdateSerializer(serializers.ModelSerializer[Case]):
     version = serializers.IntegerField(min_value=1, help_text=VERSION_HELP)
     referring_organisation = organisation_field(
-        required=False, allow_null=True, help_text=_("Code de l'organisation référente.")
+        required=False, allow_null=True, help_text=REFERRING_ORGANISATION_HELP
     )
 
     class Meta:

@@ -88,3 +88,11 @@ def can_start_review(user: AnyUser, referral: Referral) -> bool:
 
 def can_decide_referral(user: AnyUser, referral: Referral) -> bool:
     return can_triage_referral(user, referral) and referral.status in DECIDABLE_STATUSES
+
+
+# Who sees which panel of the home page.
+
+
+def can_see_triage_inbox(user: AnyUser) -> bool:
+    """Supervisors see the referrals their office has still to answer."""
+    return rules.has_role(user, Role.SUPERVISOR) and can_triage_referrals(user)

@@ -1,13 +1,15 @@
 """Forms of the referral pages (partner NGOs and IOM triage)."""
 
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from avrr.forms import BootstrapMixin, DateInput, country_choices
+from avrr.forms import BootstrapMixin, DateInput, nationality_choices
 from avrr.models import Organisation
+from cases.forms import TextLimitsMixin, not_in_future
 from cases.models import MAX_AGE, Attachment, Relationship, Sex, VulnerabilityCode
 from cases.referrals.models import Referral, Urgency
 from cases.referrals.services import ReferralData, ReferredPersonData
@@ -29,7 +31,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ReferralForm(BootstrapMixin, forms.Form):
+class ReferralForm(TextLimitsMixin, BootstrapMixin, forms.Form):
     office = forms.ModelChoiceField(
         label=_("Bureau de l'OIM destinataire"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.IOM_OFFICE, is_active=True),
@@ -64,6 +66,9 @@ class ReferralForm(BootstrapMixin, forms.Form):
         label=_("Documents (PDF, JPEG ou PNG, 10 Mo au plus chacun)"), required=False
     )
 
+    def clean_consent_given_on(self) -> date | None:
+        return not_in_future(self.cleaned_data["consent_given_on"])
+
     @classmethod
     def initial_from(cls, referral: Referral) -> dict[str, Any]:
         return {
@@ -91,14 +96,14 @@ class ReferralForm(BootstrapMixin, forms.Form):
         )
 
 
-class ReferredPersonForm(BootstrapMixin, forms.Form):
+class ReferredPersonForm(TextLimitsMixin, BootstrapMixin, forms.Form):
     relationship = forms.ChoiceField(label=_("Lien"), choices=Relationship.choices)
     family_name = forms.CharField(label=_("Nom"), max_length=100)
     given_name = forms.CharField(label=_("Prénom"), max_length=100)
     sex = forms.ChoiceField(label=_("Sexe"), choices=Sex.choices)
     birth_date = forms.DateField(label=_("Date de naissance"), widget=DateInput(), required=False)
     age = forms.IntegerField(label=_("ou âge"), min_value=0, max_value=MAX_AGE, required=False)
-    nationality = forms.ChoiceField(label=_("Nationalité"), choices=country_choices)
+    nationality = forms.ChoiceField(label=_("Nationalité"), choices=nationality_choices)
     languages = forms.CharField(label=_("Langues parlées"), max_length=200, required=False)
     vulnerabilities = forms.MultipleChoiceField(
         label=_("Vulnérabilités"),

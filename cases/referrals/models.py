@@ -14,7 +14,7 @@ from django_countries.fields import CountryField
 
 from avrr.models import Organisation
 from avrr.versioning import VersionedModel
-from cases.models import Attachment, Case, Priority, Relationship, Sex
+from cases.models import Attachment, Case, Priority, Relationship, Sex, VulnerabilityCode
 
 # A referral's urgency becomes the priority of the case opened from it: one scale.
 Urgency = Priority
@@ -126,6 +126,14 @@ class ReferredPerson(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family_name.upper()} {self.given_name}"
+
+    @property
+    def vulnerability_labels(self) -> list[str]:
+        """The vulnerabilities, stored as codes, as people read them."""
+        return [
+            str(VulnerabilityCode(code).label) if code in VulnerabilityCode.values else code
+            for code in self.vulnerabilities
+        ]
 
 
 def referral_attachment_path(instance: "ReferralAttachment", filename: str) -> str:

@@ -3,14 +3,17 @@
 The caller passes what the user may see (`access.referrals_for`); these shape it.
 """
 
+from datetime import datetime
+
 import django_filters
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from avrr.forms import FilterForm
 from avrr.models import Organisation
-from cases.models import RETURNED_STATUSES
-from cases.referrals.models import Referral, ReferralStatus, Urgency
+from cases.models import RETURNED_STATUSES, Relationship
+from cases.referrals.access import DECIDABLE_STATUSES
+from cases.referrals.models import Referral, ReferralStatus, ReferredPerson, Urgency
 
 # What the referring NGO sees as "departed": the case opened from its referral has left.
 # The one place this is decided; pages, API and filters read the `status_shown` annotation.
@@ -34,11 +37,19 @@ def referrals_with_status_shown(
 def referral_list(
     referrals: QuerySet[Referral], *, as_referring_organisation: bool
 ) -> QuerySet[Referral]:
-    """Referrals with what a list row shows, most urgent and newest first."""
+    """Referrals with what a list row shows, most urgent and newest first: the people
+    referred, and among them the principal person (`principals`, a list of one)."""
     return (
         referrals_with_status_shown(referrals, as_referring_organisation=as_referring_organisation)
         .select_related("organisation", "office", "case")
-        .prefetch_related("people")
+        .prefetch_related(
+            "people",
+            Prefetch(
+                "people",
+                queryset=ReferredPerson.objects.filter(relationship=Relationship.PRINCIPAL),
+                to_attr="principals",
+            ),
+        )
         .order_by("-urgency", "-submitted_at", "-pk")
     )
 
@@ -83,3 +94,35 @@ class ReferralFilter(django_filters.FilterSet):
         model = Referral
         form = FilterForm
         fields = ["status", "urgency", "organisation", "submitted_after", "submitted_before"]
+
+
+# The home pages' lists -----------------------------------------------------------------
+
+
+def referrals_awaiting_answer(
+    referrals: QuerySet[Referral], *, as_referring_organisation: bool
+) -> QuerySet[Referral]:
+    """Referrals IOM has still to accept or decline: the most urgent, then the oldest first."""
+    return (
+        referrals_with_status_shown(
+            referrals.filter(status__in=DECIDABLE_STATUSES),
+            as_referring_organisation=as_referring_organisation,
+        )
+        .select_related("organisation")
+        .order_by("-urgency", "submitted_at", "pk")
+    )
+
+
+def referrals_answered_since(
+    referrals: QuerySet[Referral], *, since: datetime, as_referring_organisation: bool
+) -> QuerySet[Referral]:
+    """Referrals IOM no longer has to answer whose status changed since `since`, latest
+    change first."""
+    return (
+        referrals_with_status_shown(
+            referrals.exclude(status__in=DECIDABLE_STATUSES).filter(status_changed_at__gte=since),
+            as_referring_organisation=as_referring_organisation,
+        )
+        .select_related("organisation")
+        .order_by("-status_changed_at", "-pk")
+    )

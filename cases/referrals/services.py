@@ -116,11 +116,12 @@ def _validate_referral(data: ReferralData, today: date, error: ErrorSink) -> Non
         error("office", _("Choisissez un bureau de l'OIM."))
     if not data.reason.strip():
         error("reason", _("Indiquez le motif du référencement."))
-    if len(data.contact_phone) > 32 or len(data.consent_taken_by) > 200:
-        error(
-            "contact_phone",
-            _("Le téléphone ou le nom de qui a recueilli le consentement est trop long."),
-        )
+    texts = {
+        "contact_phone": data.contact_phone.strip(),
+        "consent_taken_by": data.consent_taken_by.strip(),
+    }
+    for name, message in case_services.texts_too_long(Referral, texts).items():
+        error(name, message)
     if data.urgency not in Urgency.values:
         error("urgency", _("Urgence inconnue."))
     principals = [p for p in data.people if p.relationship == Relationship.PRINCIPAL]
@@ -130,7 +131,6 @@ def _validate_referral(data: ReferralData, today: date, error: ErrorSink) -> Non
 
 def _person_problems(index: int, person: ReferredPersonData, today: date) -> list[str]:
     label = f"{person.family_name.upper()} {person.given_name}".strip() or str(index)
-    too_long = (person.family_name, 100), (person.given_name, 100), (person.languages, 200)
     checks = [
         (
             person.birth_date is None and person.age is None,
@@ -147,12 +147,16 @@ def _person_problems(index: int, person: ReferredPersonData, today: date) -> lis
             person.age is not None and not 0 <= person.age <= MAX_AGE,
             _("%(person)s : âge impossible."),
         ),
-        (
-            any(len(value) > limit for value, limit in too_long),
-            _("%(person)s : un texte est trop long."),
-        ),
     ]
-    problems = []
+    texts = {
+        "family_name": person.family_name.strip(),
+        "given_name": person.given_name.strip(),
+        "languages": person.languages.strip(),
+    }
+    problems = [
+        _("Personne %(index)s — %(problem)s") % {"index": index, "problem": problem}
+        for problem in case_services.texts_too_long(ReferredPerson, texts).values()
+    ]
     if not person.family_name.strip() or not person.given_name.strip():
         problems.append(_("Personne %(index)s : nom et prénom requis.") % {"index": index})
     problems += [message % {"person": label} for failed, message in checks if failed]
@@ -380,7 +384,9 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
 
 @transaction.atomic
 def referral_accept(*, actor: User, referral: Referral) -> Case:
-    """Open a case from the referral: its people, vulnerabilities and files carried over.
+    """Open a case from the referral: its people, vulnerabilities and files carried over,
+    its reason as the case's reason for returning, and its contact phone as the principal
+    person's phone (both shown on the case page).
 
     Registration runs the duplicate check, so people already known are shown to the
     caseworker to link rather than registered as strangers.
@@ -406,6 +412,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Case:
         people=people,
         referral_source=ReferralSource.NGO,
         referring_organisation=referral.organisation,
+        return_reason=referral.reason,
         priority=referral.urgency,
     )
     for attachment in referral.attachments.all():

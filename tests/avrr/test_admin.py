@@ -1,7 +1,10 @@
+import html
+import re
+
 import pytest
 from django.test import Client
 
-from avrr.models import User
+from avrr.models import AuditEvent, User
 from avrr.roles import Role
 
 
@@ -35,3 +38,42 @@ def test_audit_trail_cannot_be_written_from_admin(
 ) -> None:
     client.force_login(admin_user)
     assert client.get(url).status_code == 403
+
+
+def _column_headers(page: str) -> list[str]:
+    thead = re.search(r"<thead>(.*?)</thead>", page, re.DOTALL)
+    assert thead is not None
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", header)).strip()
+        for header in re.findall(
+            r'<th scope="col" class="[^"]*column-.*?</th>', thead.group(1), re.DOTALL
+        )
+    ]
+
+
+def test_audit_log_names_actions_and_columns_in_the_user_language(
+    client: Client, admin_user: User
+) -> None:
+    client.force_login(admin_user)  # audited as auth.login
+    page = client.get("/admin/avrr/auditevent/").content.decode()
+    assert _column_headers(page) == [
+        "Date",
+        "Identifiant de l'auteur",
+        "Action",
+        "Type de cible",
+        "Identifiant de la cible",
+    ]
+    assert '<td class="field-action_shown">Connexion</td>' in page
+    assert '<td class="field-target_kind">Utilisateur</td>' in page
+    assert ">auth.login<" not in page
+    assert ">Connexion</a></li>" in page  # the filter by action
+
+
+def test_audit_event_page_names_its_fields(client: Client, admin_user: User) -> None:
+    client.force_login(admin_user)
+    event = AuditEvent.objects.get(action="auth.login")
+    page = client.get(f"/admin/avrr/auditevent/{event.pk}/change/").content.decode()
+    assert '<div class="readonly">Connexion</div>' in page
+    assert "Type de cible" in page
+    assert "Target type" not in page
+    assert "Scope" not in page

@@ -755,7 +755,11 @@ def test_record_assistance(
         ),
         (
             {"value": "10.00", "currency": "M4D"},
-            "Une valeur doit être positive et avoir une devise ISO 4217 (ex. MAD).",
+            "« M4D » n'est pas le code ISO 4217 d'une devise en usage (ex. MAD).",
+        ),
+        (
+            {"value": "10.00", "currency": "XYZ"},
+            "« XYZ » n'est pas le code ISO 4217 d'une devise en usage (ex. MAD).",
         ),
         (
             {"value": "10.00", "currency": ""},
@@ -971,3 +975,96 @@ def test_schema_documents_the_cases_api_without_warnings(
     call_command(
         "spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yml")
     )
+
+
+# Input accepted but it should not be (issue 8) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("organisation", "message"),
+    [
+        (None, "La personne est venue par une ONG partenaire : indiquez laquelle."),
+        ("RBA", "« OIM Rabat » n'est pas une ONG partenaire."),
+    ],
+)
+def test_register_from_an_ngo_needs_the_ngo(
+    api_client: APIClient, caseworker: User, organisation: str | None, message: str
+) -> None:
+    payload = {
+        "referral_source": "ngo",
+        "referring_organisation": organisation,
+        "people": [_new_person_payload(relationship="principal")],
+    }
+    response = _signed_in(api_client, caseworker).post("/api/v1/cases/", payload, format="json")
+    assert response.status_code == 400
+    assert response.json() == {"referring_organisation": [message]}
+    assert not Case.objects.exists()
+
+
+def test_register_with_the_reason_for_returning(
+    api_client: APIClient, caseworker: User, ngo: Organisation
+) -> None:
+    payload = {
+        "referral_source": "ngo",
+        "referring_organisation": "NGO1",
+        "return_reason": "Rejoindre sa famille.",
+        "people": [_new_person_payload(relationship="principal")],
+    }
+    response = _signed_in(api_client, caseworker).post("/api/v1/cases/", payload, format="json")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["referring_organisation"], body["return_reason"]) == (
+        "NGO1",
+        "Rejoindre sa famille.",
+    )
+
+
+def test_update_case_refuses_a_justice_decision_dated_2030(
+    api_client: APIClient, caseworker: User, case: Case
+) -> None:
+    response = _signed_in(api_client, caseworker).patch(
+        f"/api/v1/cases/{case.pk}/",
+        {
+            "version": 1,
+            "justice_decision": JusticeDecision.RETURN_AUTHORISED,
+            "justice_decision_on": "2030-01-15",
+        },
+        format="json",
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "justice_decision_on": [
+            "La date de la décision du ministère de la Justice est dans le futur."
+        ]
+    }
+    _unchanged(case)
+
+
+def test_update_case_reason_for_returning(
+    api_client: APIClient, caseworker: User, case: Case
+) -> None:
+    response = _signed_in(api_client, caseworker).patch(
+        f"/api/v1/cases/{case.pk}/",
+        {"version": 1, "return_reason": "Rejoindre sa mère."},
+        format="json",
+    )
+    assert response.status_code == 200, response.json()
+    assert response.json()["return_reason"] == "Rejoindre sa mère."
+
+
+def test_register_refuses_an_overlong_name_with_its_limit(
+    api_client: APIClient, caseworker: User
+) -> None:
+    person = _new_person_payload(relationship="principal", family_name="A" * 5000)
+    response = _signed_in(api_client, caseworker).post(
+        "/api/v1/cases/", {"people": [person]}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "people": {
+            "0": {
+                "family_name": ["Assurez-vous que ce champ comporte au plus 100\u00a0caractères."]
+            }
+        }
+    }
+    assert not Case.objects.exists()

@@ -1,12 +1,14 @@
 """The case list's search and filters."""
 
+import re
 from datetime import date
 from typing import Any
 
 import pytest
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.test import RequestFactory
+from django.test import Client, RequestFactory
+from django.urls import reverse
 
 from avrr.models import Organisation, User
 from avrr.roles import Role
@@ -305,13 +307,97 @@ def test_assigned_to_choices_are_the_users_colleagues(
 @pytest.mark.parametrize(
     "fixture", ["ministry_focal_point", "ngo_referrer", "reintegration_officer"]
 )
-def test_no_office_nor_colleague_choices_outside_iom_offices(
+def test_no_office_nor_colleague_filters_outside_iom_offices(
     request: pytest.FixtureRequest, fixture: str, caseworker: User, office_rabat: Organisation
 ) -> None:
     user: User = request.getfixturevalue(fixture)
     filterset = case_filter(user, {})
-    assert list(filterset.form.fields["office"].queryset) == []
-    assert list(filterset.form.fields["assigned_to"].queryset) == []
+    # Not even an empty choice: the filters are not there.
+    assert {"office", "assigned_to", "mine"}.isdisjoint(filterset.form.fields)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "offered"),
+    [
+        ("caseworker", {"office", "assigned_to", "mine"}),
+        ("supervisor", {"office", "assigned_to", "mine"}),
+        # Admins are assigned no case: "my cases" would always be empty.
+        ("admin_user", {"office", "assigned_to"}),
+        ("reintegration_officer", set()),
+    ],
+)
+def test_office_and_caseworker_filters_depend_on_the_user(
+    request: pytest.FixtureRequest, fixture: str, offered: set[str]
+) -> None:
+    user: User = request.getfixturevalue(fixture)
+    assert {"office", "assigned_to", "mine"} & set(case_filter(user, {}).form.fields) == offered
+
+
+def test_reintegration_officer_is_not_refused_for_filters_not_offered(
+    reintegration_officer: User, caseworker: User, office_rabat: Organisation
+) -> None:
+    data = {"office": office_rabat.pk, "assigned_to": caseworker.pk, "mine": "true"}
+    filterset = case_filter(reintegration_officer, data)
+    assert filterset.is_valid(), filterset.errors
+
+
+def test_api_ignores_filters_not_offered_to_the_user(
+    client: Client, reintegration_officer: User, caseworker: User, office_rabat: Organisation
+) -> None:
+    client.force_login(reintegration_officer)
+    response = client.get(
+        "/api/v1/cases/", {"office": office_rabat.pk, "assigned_to": caseworker.pk}
+    )
+    assert response.status_code == 200, response.content
+
+
+# Empty values ---------------------------------------------------------------------------
+
+EVERY_FILTER = [
+    "q",
+    "status",
+    "office",
+    "assigned_to",
+    "mine",
+    "nationality",
+    "vulnerability",
+    "registered_after",
+    "registered_before",
+    "ordering",
+]
+
+
+def test_an_empty_status_means_any(caseworker: User, cases: Cases) -> None:
+    assert found(caseworker, QueryDict("status="), cases) == {"kouyate", "diallo", "traore"}
+    assert found(caseworker, QueryDict("status=&q=kouyate"), cases) == {"kouyate"}
+    assert found(caseworker, QueryDict("status=&status=assisting"), cases) == {"diallo"}
+
+
+def test_a_search_with_every_status_shows_no_invalid_filter(
+    client: Client, caseworker: User, cases: Cases
+) -> None:
+    client.force_login(caseworker)
+    response = client.get(reverse("cases:list"), {"q": "kouyate", "status": ""})
+    assert "Certains filtres sont invalides" not in response.content.decode()
+    assert [case.pk for case in response.context["page"]] == [cases["kouyate"].pk]
+
+
+@pytest.mark.parametrize("fixture", ["caseworker", "admin_user", "reintegration_officer"])
+def test_every_filter_left_empty_means_any(
+    request: pytest.FixtureRequest, client: Client, fixture: str, cases: Cases
+) -> None:
+    user: User = request.getfixturevalue(fixture)
+    expected = access.cases_for(user).count()
+    client.force_login(user)
+    empty = dict.fromkeys([*EVERY_FILTER, "page"], "")
+    response = client.get(reverse("cases:list"), empty)
+    assert "Certains filtres sont invalides" not in response.content.decode()
+    assert response.context["page"].paginator.count == expected
+    one_by_one = [client.get("/api/v1/cases/", {name: ""}) for name in EVERY_FILTER]
+    assert [answer.status_code for answer in one_by_one] == [200] * len(EVERY_FILTER)
+    api = client.get("/api/v1/cases/", dict.fromkeys(EVERY_FILTER, ""))
+    assert api.status_code == 200, api.content
+    assert api.json()["count"] == expected
 
 
 def test_ordering_by_number(caseworker: User, cases: Cases) -> None:
@@ -332,3 +418,27 @@ def test_case_number_without_leading_zeros(caseworker: User) -> None:
         {"q": "ma-rba-2026-1"}, queryset=access.cases_for(caseworker), request=request
     ).qs
     assert list(found) == [case]
+
+
+# Nationality ----------------------------------------------------------------------------
+
+
+def test_western_sahara_is_not_a_nationality_to_filter_by(caseworker: User) -> None:
+    filterset = case_filter(caseworker, {"nationality": "EH"})
+    assert not filterset.is_valid()
+    assert filterset.errors["nationality"] == ["Pays inconnu : EH."]
+
+
+def test_nationality_filter_offers_the_main_nationalities_first(
+    client: Client, caseworker: User
+) -> None:
+    client.force_login(caseworker)
+    page = client.get(reverse("cases:list"), {"nationality": "SN"}).content.decode()
+    start = page.index('name="nationality"')
+    select = page[start : page.index("</select>", start)]
+    main, others = select.split('<optgroup label="Autres pays">')
+    assert re.search(r'<option value="">Toutes</option>\s*<optgroup label="Principales nat', main)
+    assert '<option value="SN" selected>Sénégal</option>' in main
+    assert '<option value="MA">Maroc</option>' in others
+    assert 'value="SN"' not in others
+    assert "Sahara occidental" not in page

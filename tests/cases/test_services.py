@@ -1429,3 +1429,239 @@ def test_editing_names_into_a_known_person_flags_a_duplicate(caseworker: User) -
 def test_registration_assignee_must_work_in_the_office(caseworker: User, supervisor: User) -> None:
     case = register_case(caseworker, assigned_to=supervisor)
     assert case.assigned_to == supervisor
+
+
+# Input accepted but it should not be (issue 8) ----------------------------------------
+
+NAME_TOO_LONG = "Personne 1 — « Nom » : 100 caractères au plus (le texte en compte 5000)."
+
+
+def test_registration_refuses_an_overlong_name_naming_the_field_and_its_limit(
+    caseworker: User,
+) -> None:
+    before = row_counts()
+    with pytest.raises(ValidationError) as refused:
+        register_case(caseworker, person_data(family_name="A" * 5000))
+    assert refused.value.messages == [NAME_TOO_LONG]
+    assert row_counts() == before
+
+
+def test_person_update_refuses_an_overlong_name(case: Case, caseworker: User) -> None:
+    person = principal_of(case)
+    with pytest.raises(ValidationError) as refused:
+        person_update(
+            actor=caseworker,
+            person=person,
+            expected_version=1,
+            changes={"family_name": "A" * 5000},
+        )
+    assert refused.value.messages == [NAME_TOO_LONG]
+    stored = Person.objects.get(pk=person.pk)
+    assert (stored.family_name, stored.version) == ("Camara", 1)
+
+
+def test_case_update_refuses_an_overlong_reference(case: Case, caseworker: User) -> None:
+    with pytest.raises(ValidationError) as refused:
+        case_update(
+            actor=caseworker,
+            case=case,
+            expected_version=1,
+            changes={"justice_reference": "R" * 101},
+        )
+    assert refused.value.message_dict == {
+        "justice_reference": [
+            "« Référence de la décision » : 100 caractères au plus (le texte en compte 101)."
+        ]
+    }
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.justice_reference, stored.version) == ("", 1)
+
+
+def test_counselling_refuses_an_overlong_interpreter_language(
+    case: Case, caseworker: User, today: date
+) -> None:
+    before = row_counts()
+    with pytest.raises(ValidationError) as refused:
+        counselling_record(
+            actor=caseworker,
+            case=case,
+            held_on=today,
+            topics="Retour",
+            interpreter_language="L" * 51,
+        )
+    assert refused.value.message_dict == {
+        "interpreter_language": [
+            "« Langue de l'interprète » : 50 caractères au plus (le texte en compte 51)."
+        ]
+    }
+    assert row_counts() == before
+
+
+def test_declaration_refuses_an_overlong_guardian_name(
+    case: Case, caseworker: User, today: date, media_root: Path
+) -> None:
+    before = row_counts()
+    with pytest.raises(ValidationError) as refused:
+        declaration_record(
+            actor=caseworker,
+            case=case,
+            signatory=child_of(case),
+            signed_on=today,
+            scan=pdf_upload(),
+            guardian_name="G" * 201,
+        )
+    assert refused.value.messages == [
+        "« Tuteur·rice signataire » : 200 caractères au plus (le texte en compte 201)."
+    ]
+    assert row_counts() == before
+    assert files_under(media_root) == []
+
+
+@pytest.mark.parametrize("currency", ["XYZ", "FRF", "XXX"])
+def test_assistance_currency_must_be_an_iso_4217_currency_in_use(
+    case: Case, caseworker: User, today: date, currency: str
+) -> None:
+    before = row_counts()
+    with pytest.raises(ValidationError) as refused:
+        assistance_record(
+            actor=caseworker,
+            person=principal_of(case),
+            kind=AssistanceKind.PURCHASE_VOUCHER,
+            given_on=today,
+            value=Decimal("100"),
+            currency=currency,
+        )
+    assert refused.value.messages == [
+        f"« {currency} » n'est pas le code ISO 4217 d'une devise en usage (ex. MAD)."
+    ]
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("currency", ["xof", "GNF", "EUR", "USD"])
+def test_assistance_in_any_currency_in_use(
+    case: Case, caseworker: User, today: date, currency: str
+) -> None:
+    assistance = assistance_record(
+        actor=caseworker,
+        person=principal_of(case),
+        kind=AssistanceKind.PURCHASE_VOUCHER,
+        given_on=today,
+        value=Decimal("100"),
+        currency=currency,
+    )
+    assert Assistance.objects.get(pk=assistance.pk).currency == currency.upper()
+
+
+def test_case_update_refuses_a_justice_decision_dated_in_the_future(
+    case: Case, caseworker: User
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        case_update(
+            actor=caseworker,
+            case=case,
+            expected_version=1,
+            changes={
+                "justice_decision": JusticeDecision.RETURN_AUTHORISED,
+                "justice_decision_on": date(2030, 1, 15),
+            },
+        )
+    assert refused.value.message_dict == {
+        "justice_decision_on": [
+            "La date de la décision du ministère de la Justice est dans le futur."
+        ]
+    }
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.justice_decision, stored.justice_decision_on, stored.version) == ("", None, 1)
+
+
+def test_withdrawal_dated_in_the_future_is_refused(
+    case: Case, caseworker: User, today: date
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        case_withdraw(
+            actor=caseworker, case=case, reason="Reste au Maroc.", on=today + timedelta(days=1)
+        )
+    assert refused.value.messages == ["La date est dans le futur."]
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.status, stored.withdrawn_on, stored.version) == (CaseStatus.REGISTERED, None, 1)
+
+
+@pytest.mark.parametrize(
+    ("source", "organisation", "message"),
+    [
+        ("ngo", None, "La personne est venue par une ONG partenaire : indiquez laquelle."),
+        ("ngo", "ministry", "« Ministère de l'Intérieur » n'est pas une ONG partenaire."),
+        ("ngo", "office_oujda", "« OIM Oujda » n'est pas une ONG partenaire."),
+        ("authority", "ngo", "« ONG Une » n'est pas un ministère ou un service public."),
+        (
+            "walk_in",
+            "ngo",
+            "Une organisation référente ne s'indique que pour une personne venue par une ONG "
+            "partenaire ou une autorité.",
+        ),
+    ],
+)
+def test_registration_refuses_a_referring_organisation_that_does_not_fit_the_source(
+    caseworker: User,
+    request: pytest.FixtureRequest,
+    source: str,
+    organisation: str | None,
+    message: str,
+) -> None:
+    referring = request.getfixturevalue(organisation) if organisation else None
+    before = row_counts()
+    with pytest.raises(ValidationError) as refused:
+        register_case(caseworker, referral_source=source, referring_organisation=referring)
+    assert refused.value.message_dict == {"referring_organisation": [message]}
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("source", "organisation"),
+    [("ngo", "ngo"), ("authority", None), ("authority", "ministry"), ("walk_in", None)],
+)
+def test_registration_accepts_a_referring_organisation_that_fits_the_source(
+    caseworker: User, request: pytest.FixtureRequest, source: str, organisation: str | None
+) -> None:
+    referring = request.getfixturevalue(organisation) if organisation else None
+    case = register_case(caseworker, referral_source=source, referring_organisation=referring)
+    stored = Case.objects.get(pk=case.pk)
+    assert (stored.referral_source, stored.referring_organisation) == (source, referring)
+
+
+def test_case_update_to_an_ngo_source_needs_the_ngo(
+    case: Case, caseworker: User, ngo: Organisation
+) -> None:
+    with pytest.raises(ValidationError) as refused:
+        case_update(
+            actor=caseworker, case=case, expected_version=1, changes={"referral_source": "ngo"}
+        )
+    assert refused.value.message_dict == {
+        "referring_organisation": [
+            "La personne est venue par une ONG partenaire : indiquez laquelle."
+        ]
+    }
+    assert Case.objects.get(pk=case.pk).version == 1
+    case_update(
+        actor=caseworker,
+        case=case,
+        expected_version=1,
+        changes={"referral_source": "ngo", "referring_organisation": ngo},
+    )
+    assert Case.objects.get(pk=case.pk).referring_organisation == ngo
+
+
+def test_the_reason_for_returning_is_recorded_and_edited(caseworker: User) -> None:
+    case = register_case(caseworker, return_reason="  Rejoindre sa famille à Conakry. ")
+    assert Case.objects.get(pk=case.pk).return_reason == "Rejoindre sa famille à Conakry."
+    case_update(
+        actor=caseworker,
+        case=case,
+        expected_version=1,
+        changes={"return_reason": " Rejoindre sa mère malade. "},
+    )
+    assert Case.objects.get(pk=case.pk).return_reason == "Rejoindre sa mère malade."
+    (event,) = case_events(case, "case.update")
+    assert event.changes == {
+        "return_reason": ["Rejoindre sa famille à Conakry.", "Rejoindre sa mère malade."]
+    }

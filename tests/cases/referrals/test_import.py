@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import CharField
 from django.utils import timezone, translation
 from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
@@ -582,3 +583,40 @@ def test_the_csv_template_parses_back_to_the_same_example(office_rabat: Organisa
     assert from_csv.errors == []
     assert from_csv.warnings == []
     assert from_csv.referrals == from_xlsx.referrals
+
+
+# Over-long cells ------------------------------------------------------------------------
+
+
+def test_overlong_cells_are_refused_with_their_limit_never_cut(office_rabat: Organisation) -> None:
+    person = ["", "K" * 5000, "Aminata", "F", "1996-02-11", "", "CI", "", "", "", ""]
+    referral = ["Rentrer.", "0" * 33, "RBA", "2025-01-10", "Fatou Diallo"]
+    result = parse_referral_file(
+        xlsx_bytes([[column.name for column in COLUMNS], [*person, *referral]]),
+        filename="long.xlsx",
+    )
+    messages = {(problem.row, problem.column): problem.message for problem in result.errors}
+    assert messages == {
+        (2, "family_name"): "Texte trop long : 100 caractères au plus.",
+        (2, "contact_phone"): "Texte trop long : 32 caractères au plus.",
+    }
+    assert result.referrals == []
+
+
+@pytest.mark.parametrize(
+    ("column", "model", "field"),
+    [
+        ("family_name", ReferredPerson, "family_name"),
+        ("given_name", ReferredPerson, "given_name"),
+        ("languages", ReferredPerson, "languages"),
+        ("contact_phone", Referral, "contact_phone"),
+        ("consent_taken_by", Referral, "consent_taken_by"),
+    ],
+)
+def test_column_limits_are_those_of_the_fields_they_fill(
+    column: str, model: type[Referral | ReferredPerson], field: str
+) -> None:
+    limit = {each.name: each.max_length for each in COLUMNS}[column]
+    model_field = model._meta.get_field(field)
+    assert isinstance(model_field, CharField)
+    assert limit == model_field.max_length

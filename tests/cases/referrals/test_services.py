@@ -952,7 +952,12 @@ def test_a_failed_acceptance_leaves_the_referral_as_it_was(
         ("relationship", "cousin", "people", "KONATÉ Aminata : lien inconnu."),
         ("nationality", "ZZ", "people", "KONATÉ Aminata : nationalité inconnue."),
         ("age", 130, "people", "KONATÉ Aminata : âge impossible."),
-        ("languages", "x" * 201, "people", "KONATÉ Aminata : un texte est trop long."),
+        (
+            "languages",
+            "x" * 201,
+            "people",
+            "Personne 1 — « Langues parlées » : 200 caractères au plus (le texte en compte 201).",
+        ),
     ],
 )
 def test_each_person_is_checked_before_storing(
@@ -992,4 +997,58 @@ def test_a_referral_that_could_never_be_accepted_is_refused_at_submission(
         data.people = [dataclasses.replace(data.people[0], vulnerabilities=["separated_child"])]
     with pytest.raises(ValidationError):
         referral_submit(actor=ngo_referrer, data=data)
+    assert not Referral.objects.exists()
+
+
+def test_accept_carries_the_reason_and_the_contact_phone_to_the_case(
+    referral: Referral, caseworker: User
+) -> None:
+    case = referral_accept(actor=caseworker, referral=referral)
+    stored = Case.objects.get(pk=case.pk)
+    assert stored.return_reason == "Souhaite rentrer auprès de sa famille à Abidjan."
+    principal = Person.objects.get(case=case, relationship=Relationship.PRINCIPAL)
+    assert principal.phone == "+212 600 00 00 00"
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "family_name",
+            "K" * 5000,
+            "Personne 1 — « Nom » : 100 caractères au plus (le texte en compte 5000).",
+        ),
+        (
+            "given_name",
+            "A" * 101,
+            "Personne 1 — « Prénom » : 100 caractères au plus (le texte en compte 101).",
+        ),
+    ],
+)
+def test_an_overlong_name_is_refused_naming_the_field_and_its_limit(
+    ngo_referrer: User, office_rabat: Organisation, field: str, value: Any, message: str
+) -> None:
+    data = referral_data(office_rabat)
+    data.people[0] = dataclasses.replace(data.people[0], **{field: value})
+    before = row_counts()
+    with pytest.raises(ValidationError) as refused:
+        referral_submit(actor=ngo_referrer, data=data)
+    assert message in validation_messages(refused.value)["people"]
+    assert row_counts() == before
+
+
+def test_overlong_contact_phone_and_consent_taker_are_each_named(
+    ngo_referrer: User, office_rabat: Organisation
+) -> None:
+    data = referral_data(office_rabat, contact_phone="0" * 33, consent_taken_by="F" * 201)
+    with pytest.raises(ValidationError) as refused:
+        referral_submit(actor=ngo_referrer, data=data)
+    assert validation_messages(refused.value) == {
+        "contact_phone": [
+            "« Téléphone de contact » : 32 caractères au plus (le texte en compte 33)."
+        ],
+        "consent_taken_by": [
+            "« Consentement recueilli par » : 200 caractères au plus (le texte en compte 201)."
+        ],
+    }
     assert not Referral.objects.exists()

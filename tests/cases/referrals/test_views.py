@@ -1,5 +1,6 @@
 """The referral pages: who reaches what, consent, triage, bulk upload and query counts."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,110 @@ def test_inbox_query_count_is_the_same_for_1_and_20_referrals(
     for _ in range(19):
         referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
     assert count() == one
+
+
+def test_referred_people_vulnerabilities_are_shown_by_their_labels(
+    client: Client, caseworker: User, ngo_referrer: User, office_rabat: Organisation
+) -> None:
+    data = referral_data(office_rabat)
+    data.people[0].vulnerabilities = ["pregnant", "single_parent"]
+    referral, _created = referral_submit(actor=ngo_referrer, data=data)
+    for viewer in (caseworker, ngo_referrer):
+        client.force_login(viewer)
+        page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+        assert ">Femme enceinte</span>" in page
+        assert ">Parent isolé</span>" in page
+        assert ">pregnant<" not in page
+
+
+# The inbox: who is referred ------------------------------------------------------------
+
+
+def _rows(page: str) -> list[str]:
+    return re.findall(r'<tr data-testid="referral-row">.*?</tr>', page, re.DOTALL)
+
+
+def _cells(row: str) -> list[str]:
+    return [
+        re.sub(r"<[^>]+>", "", cell).strip()
+        for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
+    ]
+
+
+@pytest.mark.parametrize("viewer", ["caseworker", "ngo_referrer"])
+def test_inbox_shows_the_principal_person_nationality_and_household(
+    request: pytest.FixtureRequest,
+    client: Client,
+    viewer: str,
+    ngo_referrer: User,
+    office_rabat: Organisation,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    data = referral_data(office_rabat)
+    data.people.reverse()  # the child first: the principal person is found, not the first
+    referral, _created = referral_submit(actor=ngo_referrer, data=data)
+    client.force_login(request.getfixturevalue(viewer))
+    (row,) = _rows(client.get(reverse("referrals:list")).content.decode())
+    cells = _cells(row)
+    assert cells[:4] == [referral.reference, "KONATÉ Aminata", "Côte d&#x27;Ivoire", "2"]
+
+
+def test_inbox_query_count_is_the_same_for_1_and_50_referrals(
+    client: Client,
+    caseworker: User,
+    ngo_referrer: User,
+    office_rabat: Organisation,
+    settings: Settings,
+    tmp_path: Path,
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    url = reverse("referrals:list")
+
+    def count(user: User) -> int:
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get(url).content.decode()
+        assert "KONATÉ Aminata" in page
+        return len(queries)
+
+    referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
+    with_one = [count(caseworker), count(ngo_referrer)]
+    for _ in range(49):
+        referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
+    assert [count(caseworker), count(ngo_referrer)] == with_one
+
+
+# Filters left empty --------------------------------------------------------------------
+
+REFERRAL_FILTERS = ["status", "urgency", "organisation", "submitted_after", "submitted_before"]
+
+
+@pytest.mark.parametrize("viewer", ["caseworker", "ngo_referrer"])
+def test_every_referral_filter_left_empty_means_any(
+    request: pytest.FixtureRequest, client: Client, viewer: str, referral: Referral
+) -> None:
+    client.force_login(request.getfixturevalue(viewer))
+    response = client.get(reverse("referrals:list"), dict.fromkeys([*REFERRAL_FILTERS, "page"], ""))
+    assert not response.context["filter"].errors
+    assert [row.pk for row in response.context["page"]] == [referral.pk]
+    api = client.get("/api/v1/referrals/", dict.fromkeys(REFERRAL_FILTERS, ""))
+    assert api.status_code == 200, api.content
+    assert [row["id"] for row in api.json()["results"]] == [referral.pk]
+
+
+# The referral form ---------------------------------------------------------------------
+
+
+def test_referral_form_takes_no_nationality_by_default(client: Client, ngo_referrer: User) -> None:
+    client.force_login(ngo_referrer)
+    page = client.get(reverse("referrals:new")).content.decode()
+    start = page.index('name="people-0-nationality"')
+    select = page[start : page.index("</select>", start)]
+    assert re.search(
+        r'<option value="" selected>—</option>\s*<optgroup label="Principales nationalités">',
+        select,
+    )
+    assert '<optgroup label="Autres pays">' in select
+    assert "Sahara occidental" not in page
