@@ -12,7 +12,12 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-install: $(BIN)/.installed
+# axe-core, for the accessibility checks of the browser tests (skipped without npm).
+node_modules/.package-lock.json: package.json package-lock.json
+	if command -v npm >/dev/null; then npm ci --no-audit --no-fund; \
+	else echo "npm not found: the accessibility checks will be skipped"; fi
+
+install: $(BIN)/.installed node_modules/.package-lock.json
 
 # .po files are compiled with Babel so that no system gettext is needed to run.
 translations: install

@@ -4,22 +4,33 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_stubs_ext import StrOrPromise
 
 
 class BootstrapMixin:
-    """Gives every widget Bootstrap's classes."""
+    """Gives every widget Bootstrap's classes; a required one says so to screen readers, and
+    one in error is marked invalid (Django adds `aria-invalid` and `aria-describedby`)."""
 
     fields: dict[str, forms.Field]
+    prefix: str | None
+    # The fields a form-wide error (from `clean()`) is about: they are marked invalid and
+    # described by it, as a field's own error would be.
+    form_error_fields: tuple[str, ...] = ()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
             if isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+                # Given to each of the group's inputs.
+                widget.attrs["class"] = "form-check-input"
                 continue
+            # Formsets render their forms without `required`: aria-required says it anyway.
+            if field.required:
+                widget.attrs["aria-required"] = "true"
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
@@ -27,6 +38,30 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        # `_errors` is set by the form's own full_clean, which this mixin goes before.
+        errors = getattr(self, "_errors", None) or {}
+        names = [*errors]
+        if NON_FIELD_ERRORS in errors:
+            names += self.form_error_fields
+            for name in self.form_error_fields:
+                # The id the form's errors have in templates/includes/form_fields.html.
+                self.fields[name].widget.attrs["aria-describedby"] = self.form_errors_id
+                self.fields[name].widget.attrs["aria-invalid"] = "true"
+        for name in names:
+            field = self.fields.get(name)
+            if field is None or "is-invalid" in field.widget.attrs.get("class", ""):
+                continue
+            field.widget.attrs["class"] = (
+                f"{field.widget.attrs.get('class', '')} is-invalid".strip()
+            )
+
+    @property
+    def form_errors_id(self) -> str:
+        """The id of the element that shows the form-wide errors."""
+        return f"{self.prefix or 'form'}-errors"
 
 
 class FilterForm(BootstrapMixin, forms.Form):

@@ -120,6 +120,9 @@ class CaseForm(BootstrapMixin, forms.Form):
 
 
 class PersonForm(TextLimitsMixin, BootstrapMixin, forms.Form):
+    # A missing or impossible birth is said of the person, next to these fields.
+    form_error_fields = ("birth_date", "birth_year", "age")
+
     relationship = forms.ChoiceField(label=_("Lien"), choices=Relationship.choices)
     family_name = forms.CharField(label=_("Nom"), max_length=100)
     given_name = forms.CharField(label=_("Prénom"), max_length=100)

@@ -18,7 +18,11 @@ from avrr.models import Organisation, User
 from avrr.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 
-pytest_plugins = ["tests.fixtures.services", "tests.fixtures.browser"]
+pytest_plugins = [
+    "tests.fixtures.services",
+    "tests.fixtures.browser",
+    "tests.fixtures.page_checks",
+]
 
 _skipped: list[str] = []
 

@@ -97,6 +97,9 @@ class ReferralForm(TextLimitsMixin, BootstrapMixin, forms.Form):
 
 
 class ReferredPersonForm(TextLimitsMixin, BootstrapMixin, forms.Form):
+    # A missing or impossible birth is said of the person, next to these fields.
+    form_error_fields = ("birth_date", "age")
+
     relationship = forms.ChoiceField(label=_("Lien"), choices=Relationship.choices)
     family_name = forms.CharField(label=_("Nom"), max_length=100)
     given_name = forms.CharField(label=_("Prénom"), max_length=100)

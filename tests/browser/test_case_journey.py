@@ -11,6 +11,7 @@ from avrr.models import User
 from cases.models import Assistance, Case, CaseStatus
 from tests.browser.test_roles import sign_in
 from tests.factories import person_data, register_case
+from tests.fixtures.screen import assert_filters_have_choices, assert_no_cell_overflows
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n"
 
@@ -104,7 +105,20 @@ def test_caseworker_journey(
 
     page.goto(f"{live_server.url}/cases/")
     expect(page.get_by_test_id("result-count")).to_have_text("2 dossiers")
+    assert_filters_have_choices(page)
+    assert_no_cell_overflows(page)
     page.screenshot(path=screenshot_dir / "case-list-fr.png", full_page=True)
     page.click("button[name=language][value=ar]")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_no_cell_overflows(page)
     page.screenshot(path=screenshot_dir / "case-list-ar.png", full_page=True)
+
+    # Choosing a status narrows the list to the cases in it, in place.
+    rows = page.locator("#results tbody tr")
+    expect(rows).to_have_count(2)
+    page.select_option("#id_status", CaseStatus.WITHDRAWN.value)
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text(other.number)
+    page.select_option("#id_status", CaseStatus.READY.value)
+    expect(rows).to_have_count(1)
+    expect(rows).to_contain_text(case.number)

@@ -13,6 +13,7 @@ from cases.models import Case
 from cases.referrals.models import Referral, ReferralStatus
 from tests.browser.test_roles import sign_in
 from tests.factories import UserFactory
+from tests.fixtures.screen import assert_no_cell_overflows
 
 
 def _fill_person(page: Page, index: int, *, relationship: str, given: str, sex: str) -> None:
@@ -72,6 +73,7 @@ def test_referral_from_ngo_to_case(
     caseworker_page = _new_page(chromium)
     sign_in(caseworker_page, live_server, caseworker.username)
     caseworker_page.get_by_role("link", name="Référencements").click()
+    assert_no_cell_overflows(caseworker_page)
     caseworker_page.get_by_role("link", name=referral.reference).click()
     triage = caseworker_page.get_by_test_id("triage")
     expect(triage.get_by_role("button", name="Commencer l'examen")).to_be_visible()
@@ -88,8 +90,10 @@ def test_referral_from_ngo_to_case(
 
     page.goto(f"{live_server.url}/referrals/")
     expect(page.get_by_test_id("referral-status")).to_have_text("Accepté")
+    assert_no_cell_overflows(page)
     page.click("button[name=language][value=ar]")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    assert_no_cell_overflows(page)
     page.screenshot(path=screenshot_dir / "referral-list-ngo-ar.png", full_page=True)
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.ACCEPTED

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.urls import reverse
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -9,6 +10,8 @@ from avrr.models import User
 from avrr.roles import Role
 from tests.avrr.test_navigation import EXPECTED_NAVIGATION
 from tests.factories import PERSONA_PASSWORD
+from tests.fixtures.page_checks import EXEMPT_PATH_PREFIXES
+from tests.fixtures.screen import assert_no_cell_overflows
 
 NAV_LABELS_FR = {
     "home": "Accueil",
@@ -48,3 +51,12 @@ def test_each_role_navigation_and_arabic(
     assert "bootstrap.rtl" in stylesheet
     expect(page.get_by_test_id("navigation").locator("a").first).to_have_text("الرئيسية")
     page.screenshot(path=screenshot_dir / f"home-{persona.role}-ar.png", full_page=True)
+
+    # Each page of the navigation, in Arabic: right to left, and no table cell overflows.
+    for name in EXPECTED_NAVIGATION[Role(persona.role)]:
+        path = reverse(name)
+        if any(path.startswith(prefix) for prefix in EXEMPT_PATH_PREFIXES):
+            continue
+        page.goto(live_server.url + path)
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        assert_no_cell_overflows(page)
