@@ -18,10 +18,11 @@ from avrr.models import Organisation, User
 from avrr.roles import Role
 from tests.factories import OrganisationFactory, UserFactory
 
+# page_checks before browser, which imports it: each plugin's asserts are then rewritten.
 pytest_plugins = [
     "tests.fixtures.services",
-    "tests.fixtures.browser",
     "tests.fixtures.page_checks",
+    "tests.fixtures.browser",
 ]
 
 _skipped: list[str] = []
