@@ -1,13 +1,19 @@
 """Form helpers shared by every app's pages."""
 
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.validators import MaxLengthValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_stubs_ext import StrOrPromise
+
+from avrr.texts import too_long_message
 
 
 class BootstrapMixin:
@@ -102,3 +108,40 @@ def nationality_choices(
     """A country to choose: `country_groups()` after an empty first choice, so that no
     country is taken by default."""
     return [("", str(blank)), *country_groups()]
+
+
+def not_in_future(value: date | None) -> date | None:
+    if value is not None and value > timezone.localdate():
+        raise forms.ValidationError(_("La date est dans le futur."))
+    return value
+
+
+@dataclass(frozen=True)
+class _TextLimit:
+    label: str
+    limit: int
+
+    def __call__(self, value: str) -> None:
+        if len(value) > self.limit:
+            raise forms.ValidationError(
+                too_long_message(self.label, self.limit, len(value)), code="max_length"
+            )
+
+
+class TextLimitsMixin:
+    """Text longer than its field allows is refused with a message naming the field and its
+    limit. Browsers silently cut what is typed or pasted past an input's `maxlength` (a
+    5,000-character name would be saved as its first 100), so they are not given it."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            if not isinstance(field, forms.CharField) or field.max_length is None:
+                continue
+            field.widget.attrs.pop("maxlength", None)
+            field.validators = [
+                *(v for v in field.validators if not isinstance(v, MaxLengthValidator)),
+                _TextLimit(str(field.label or name), field.max_length),
+            ]

@@ -4,7 +4,6 @@ Each function checks the caller's right through `cases.access`, validates, write
 transaction and leaves an audit event in the case's timeline.
 """
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -14,16 +13,16 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import CharField, Model, Q
+from django.db.models import Model, Q
 from django.forms.models import model_to_dict
 from django.utils import timezone
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from avrr import money, rules
 from avrr.models import Organisation, User
 from avrr.sequences import sequence_next
 from avrr.services import audit_record
+from avrr.texts import texts_too_long
 from avrr.uploads import Upload, upload_check
 from avrr.versioning import update_versioned
 from cases import access
@@ -70,32 +69,7 @@ def _audit(actor: User, action: str, target: Model, case: Case, **changes: Any) 
     audit_record(actor=actor, action=action, target=target, scope=case, changes=changes)
 
 
-# Input checks the pages, the API and other apps' services share ---------------------------
-
-
-def too_long_message(label: str, limit: int, length: int) -> str:
-    return _("« %(field)s » : %(limit)s caractères au plus (le texte en compte %(length)s).") % {
-        "field": label,
-        "limit": limit,
-        "length": length,
-    }
-
-
-def texts_too_long(model: type[Model], values: Mapping[str, Any]) -> dict[str, str]:
-    """{field name: message naming the field and its limit} for each text in `values` longer
-    than `model`'s field of that name allows. Over-long text is refused, never cut."""
-    problems = {}
-    for name, value in values.items():
-        model_field = model._meta.get_field(name)
-        if (
-            isinstance(model_field, CharField)
-            and model_field.max_length is not None
-            and isinstance(value, str)
-            and len(value) > model_field.max_length
-        ):
-            label = str(capfirst(model_field.verbose_name))
-            problems[name] = too_long_message(label, model_field.max_length, len(value))
-    return problems
+# Input checks the pages and the API share ---------------------------------------------
 
 
 def referring_organisation_problem(source: str, organisation: Organisation | None) -> str:

@@ -7,9 +7,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from avrr.forms import BootstrapMixin, DateInput, nationality_choices
+from avrr.forms import (
+    BootstrapMixin,
+    DateInput,
+    TextLimitsMixin,
+    nationality_choices,
+    not_in_future,
+)
 from avrr.models import Organisation
-from cases.forms import TextLimitsMixin, not_in_future
 from cases.models import MAX_AGE, Attachment, Relationship, Sex, VulnerabilityCode
 from cases.referrals.models import Referral, Urgency
 from cases.referrals.services import ReferralData, ReferredPersonData
