@@ -74,13 +74,30 @@ class FilterForm(BootstrapMixin, forms.Form):
     """The form behind a list's filters (a django-filter FilterSet's `Meta.form`)."""
 
 
+# How a date is typed, whatever the language (see DateInput).
+DATE_ENTRY_FORMAT = "%d/%m/%Y"
+DATE_PLACEHOLDER = _("jj/mm/aaaa")
+
+# Digits a person may type on an Arabic keyboard, read as the Western digits the
+# deployment writes (`avrr/formats`).
+ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+
+
 class DateInput(forms.DateInput):
-    """The browser's date picker, with values in ISO 8601 as it expects."""
+    """A date typed day first, 30/11/2026, in every language, as pages show dates. (The
+    browser's own date field writes them in the order of the browser's locale, which is not
+    the page's: 11/30/2026 in an English browser.) ISO 8601 is accepted too; see
+    DATE_INPUT_FORMATS in `avrr/formats`."""
 
-    input_type = "date"
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off", **(attrs or {})},
+            format=DATE_ENTRY_FORMAT,
+        )
 
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> Any:
+        value = super().value_from_datadict(data, files, name)
+        return value.translate(ARABIC_INDIC_DIGITS).strip() if isinstance(value, str) else value
 
 
 def country_choices() -> list[tuple[str, str]]:

@@ -16,6 +16,8 @@ from cases.models import (
     Assistance,
     Attachment,
     Case,
+    DuplicateLinkRequest,
+    LinkRequestStatus,
     Person,
     SensitiveNote,
 )
@@ -159,6 +161,48 @@ def caseworkers_for(user: AnyUser) -> QuerySet[User]:
     """The caseworkers the user may filter cases by."""
     staff = User.objects.filter(role__in=[Role.CASEWORKER, Role.SUPERVISOR], is_active=True)
     return staff.filter(organisation__in=offices_for(user)).order_by("last_name", "first_name")
+
+
+# People known to another office: that office confirms the link.
+
+
+def link_requests_for(user: AnyUser) -> QuerySet[DuplicateLinkRequest]:
+    """Requests about people of the user's office, for its supervisors to answer (admins:
+    all). The requesting office's person is shown to them: they cannot answer otherwise."""
+    requests = DuplicateLinkRequest.objects.all()
+    if rules.has_role(user, Role.ADMIN):
+        return requests
+    office = rules.works_for_iom_office(user)
+    if office is None or not rules.has_role(user, Role.SUPERVISOR):
+        return requests.none()
+    return requests.filter(known_person__case__office=office)
+
+
+def link_request_for(user: AnyUser, pk: int) -> DuplicateLinkRequest:
+    link_request = (
+        link_requests_for(user)
+        .filter(pk=pk)
+        .select_related("person__case__office", "known_person__case__office", "requested_by")
+        .first()
+    )
+    if link_request is None:
+        raise Http404
+    return link_request
+
+
+def can_decide_link_request(user: AnyUser, link_request: DuplicateLinkRequest) -> bool:
+    return link_requests_for(user).filter(pk=link_request.pk).exists()
+
+
+def can_answer_link_request(user: AnyUser, link_request: DuplicateLinkRequest) -> bool:
+    """Whether the page offers to answer: a request is answered once."""
+    return link_request.status == LinkRequestStatus.PENDING and can_decide_link_request(
+        user, link_request
+    )
+
+
+def can_see_case(user: AnyUser, case: Case) -> bool:
+    return cases_for(user).filter(pk=case.pk).exists()
 
 
 # Who sees which panel of the home page.

@@ -30,11 +30,12 @@ from django.utils import timezone
 from avrr.models import Organisation, User
 from avrr.roles import Role
 from avrr.services import user_create
-from cases import services
+from cases import access, selectors, services
 from cases.models import (
     AssistanceKind,
     Case,
     CaseStatus,
+    DuplicateReview,
     EducationLevel,
     JusticeDecision,
     MaritalStatus,
@@ -769,13 +770,15 @@ class DemoCaseBuilder:
             span = max(0, (end - plan.assistance_from).days)
             plan.justice_on = plan.assistance_from + timedelta(days=rng.randint(0, span))
 
-    def returning(self, earlier: Plan) -> Plan:
-        """The principal of a withdrawn case registers again some months later."""
+    def returning(self, earlier: Plan, *, elsewhere: bool = False) -> Plan:
+        """The principal of a withdrawn case registers again some months later, in the same
+        office or (`elsewhere`) in the other one."""
         principal = earlier.people[0]
         again = dataclasses.replace(principal, vulnerabilities=[], phone="")
         registered_on = self.day_between(earlier.withdrawn_on or self.today, (30, 120))
+        other_office = next(code for code in DEMO_OFFICE_CODES if code != earlier.office)
         plan = Plan(
-            office=earlier.office,
+            office=other_office if elsewhere else earlier.office,
             household="single_man" if principal.sex == Sex.MALE else "single_woman",
             nationality=earlier.nationality,
             registered_on=registered_on,
@@ -803,7 +806,11 @@ class DemoCaseBuilder:
             and len(plan.people) == 1
             and plan.people[0].birth_date is not None  # the same date both times
         ]
-        plans += [self.returning(plan) for plan in candidates[:RETURNING_APPLICANTS]]
+        # The first registers in the other office, which asks the first to confirm the link.
+        plans += [
+            self.returning(plan, elsewhere=index == 0)
+            for index, plan in enumerate(candidates[:RETURNING_APPLICANTS])
+        ]
         # Registered in date order, so that case numbers follow the calendar.
         return sorted(plans, key=lambda plan: plan.registered_on)
 
@@ -1122,6 +1129,24 @@ def distribution_days_record(
     return recorded
 
 
+def link_requests_write(cases: list[Case]) -> int:
+    """Each person resembling someone only another office knows asks that office to confirm,
+    as their caseworker would; returns how many requests were made."""
+    made = 0
+    waiting = Person.objects.filter(case__in=cases, duplicate_review=DuplicateReview.PENDING)
+    for person in waiting.select_related("case__assigned_to"):
+        actor = person.case.assigned_to
+        if (
+            actor is None
+            or not selectors.duplicate_matches(
+                person, visible_cases=access.cases_for(actor)
+            ).other_offices
+        ):
+            continue
+        made += len(services.duplicate_link_request(actor=actor, person=person))
+    return made
+
+
 def sensitive_notes_write(rng: random.Random, cases: list[Case]) -> int:
     """Notes on some of the cases whose people's vulnerabilities call for one, each written
     by the case's caseworker; returns how many were written."""
@@ -1205,10 +1230,11 @@ def demo_cases_load() -> str:
             for code, actor in (("RBA", rabat[RABAT_CASEWORKER]), ("OUJ", oujda))
         )
         notes = sensitive_notes_write(records, cases)
+        link_requests = link_requests_write(cases)
     people = Person.objects.filter(case__in=cases).count()
     note = f"; caseworker {oujda.username} created (set its password in the admin)"
     note = note if created else ""
     return (
         f"Demo cases: {len(cases)} cases, {people} people, {days} distribution days, "
-        f"{notes} sensitive notes{note}."
+        f"{notes} sensitive notes, {link_requests} link requests between offices{note}."
     )

@@ -163,6 +163,49 @@ PeopleFormSet = forms.formset_factory(
 )
 
 
+def _identity_typed(typed: dict[str, Any]) -> PersonData:
+    def text(name: str) -> str:
+        return str(typed.get(name) or "")
+
+    return PersonData(
+        family_name=text("family_name"),
+        given_name=text("given_name"),
+        nationality=text("nationality"),
+        id_document_number=text("id_document_number"),
+        travel_document_number=text("travel_document_number"),
+        sex="",
+        birth_date=typed.get("birth_date"),
+        birth_year=typed.get("birth_year"),
+        age=typed.get("age"),
+    )
+
+
+def people_typed(data: Any) -> list[PersonData]:
+    """What the registration form holds so far of each person's identity (the fields valid
+    so far), for the duplicate check made while it is typed."""
+    formset = PeopleFormSet(data, prefix="people")
+    formset.is_valid()
+    return [_identity_typed(form.cleaned_data) for form in formset.forms]
+
+
+class LinkAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        choices=[
+            ("same", _("C'est la même personne")),
+            ("different", _("Personne différente")),
+        ]
+    )
+
+
+class KnownPeopleCheckForm(forms.Form):
+    """Shown on saving a registration that resembles known people."""
+
+    known_people_checked = forms.BooleanField(
+        label=_("J'ai vérifié : ce sont d'autres personnes, ouvrir le dossier."),
+        required=False,
+    )
+
+
 class PersonEditForm(TextLimitsMixin, BootstrapMixin, forms.ModelForm[Person]):
     version = forms.IntegerField(widget=forms.HiddenInput)
     nationality = forms.ChoiceField(label=_("Nationalité"), choices=nationality_choices)

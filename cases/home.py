@@ -6,9 +6,9 @@ when there are more.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, ngettext
@@ -16,7 +16,7 @@ from django.utils.translation import gettext, gettext_lazy, ngettext
 from avrr.home import HomePanel, PanelContext, register_panel
 from avrr.models import User
 from cases import access, selectors
-from cases.models import Case, CaseStatus
+from cases.models import Case, CaseStatus, LinkRequestStatus
 
 ROWS_PER_PANEL = 50
 
@@ -64,10 +64,13 @@ class CaseGroup:
     rows: list[CaseRow]
 
 
-def _first(cases: QuerySet[Case]) -> tuple[list[Case], bool]:
-    """The first cases, and whether there are more (one more is read to know)."""
-    rows = list(cases[: ROWS_PER_PANEL + 1])
-    return rows[:ROWS_PER_PANEL], len(rows) > ROWS_PER_PANEL
+Row = TypeVar("Row", bound=Model)
+
+
+def _first(rows: QuerySet[Row]) -> tuple[list[Row], bool]:
+    """The first rows, and whether there are more (one more is read to know)."""
+    first = list(rows[: ROWS_PER_PANEL + 1])
+    return first[:ROWS_PER_PANEL], len(first) > ROWS_PER_PANEL
 
 
 def worklist_panel(user: User) -> PanelContext | None:
@@ -136,6 +139,19 @@ def team_panel(user: User) -> PanelContext | None:
     }
 
 
+def link_requests_panel(user: User) -> PanelContext | None:
+    """Other offices' requests to confirm that someone they registered is known here: shown
+    only while some wait for an answer, oldest first."""
+    waiting = (
+        access.link_requests_for(user)
+        .filter(status=LinkRequestStatus.PENDING)
+        .select_related("known_person", "person__case__office")
+        .order_by("requested_at", "pk")
+    )
+    requests, has_more = _first(waiting)
+    return {"requests": requests, "has_more": has_more} if requests else None
+
+
 def returnees_panel(user: User) -> PanelContext | None:
     """The people who returned to the mission's country, newest registration first."""
     if not access.can_see_returnees(user):
@@ -147,6 +163,7 @@ def returnees_panel(user: User) -> PanelContext | None:
 
 def register_panels() -> None:
     for panel in (
+        HomePanel("cases.link_requests", "cases/home/link_requests.html", link_requests_panel, 10),
         HomePanel("cases.office_overdue", "cases/home/overdue.html", office_overdue_panel, 20),
         HomePanel("cases.team", "cases/home/team.html", team_panel, 30),
         HomePanel("cases.worklist", "cases/home/worklist.html", worklist_panel, 40),

@@ -281,6 +281,53 @@ class Person(VersionedModel):
         return None if age is None else age < ADULT_AGE
 
 
+class LinkRequestStatus(models.TextChoices):
+    PENDING = "pending", _("En attente de l'autre bureau")
+    CONFIRMED = "confirmed", _("Confirmé : même personne")
+    DECLINED = "declined", _("Refusé : personne différente")
+
+
+class DuplicateLinkRequest(models.Model):
+    """A request to the office that knows a person to confirm that someone registered in
+    another office is them. The requester does not see that office's case; its supervisors
+    confirm or decline, and a confirmation links the two (re-migration included)."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="link_requests")
+    known_person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        _("statut"),
+        max_length=10,
+        choices=LinkRequestStatus.choices,
+        default=LinkRequestStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demande de lien entre bureaux")
+        verbose_name_plural = _("demandes de lien entre bureaux")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "known_person"], name="one_link_request_per_pair"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "requested_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.person} → {self.known_person}"
+
+
 class VulnerabilityCode(models.TextChoices):
     UNACCOMPANIED_MINOR = "unaccompanied_minor", _("Mineur non accompagné")
     SEPARATED_CHILD = "separated_child", _("Enfant séparé")

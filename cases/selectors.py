@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters.fields import MultipleChoiceField
 
-from avrr.forms import CountryGroups, FilterForm, country_groups
+from avrr.forms import CountryGroups, DateInput, FilterForm, country_groups
 from avrr.models import AuditEvent, Organisation, User
 from cases import access
 from cases.models import (
@@ -27,6 +27,7 @@ from cases.models import (
     Case,
     CaseStatus,
     CounsellingSession,
+    DuplicateLinkRequest,
     Person,
     Relationship,
     ReturnDeclaration,
@@ -63,8 +64,16 @@ def case_detail(cases: QuerySet[Case]) -> QuerySet[Case]:
     return cases.select_related("office", "assigned_to", "referring_organisation").prefetch_related(
         Prefetch(
             "people",
-            queryset=Person.objects.select_related("linked_person__case")
-            .prefetch_related("vulnerabilities")
+            queryset=Person.objects.select_related("linked_person__case__office")
+            .prefetch_related(
+                "vulnerabilities",
+                Prefetch(
+                    "link_requests",
+                    queryset=DuplicateLinkRequest.objects.select_related(
+                        "known_person__case__office"
+                    ),
+                ),
+            )
             .order_by("id"),
         ),
         Prefetch("assistance", queryset=Assistance.objects.select_related("person", "provider")),
@@ -86,6 +95,63 @@ def case_timeline(case: Case) -> QuerySet[AuditEvent]:
         .filter(scope_id=str(case.pk))
         .exclude(action="case.view")
         .select_related("actor")
+    )
+
+
+# Duplicates -------------------------------------------------------------------------
+
+
+def identity_condition(person: Person) -> Q:
+    """Who may be this person: the same document number, or the same names (any order,
+    accents, case) and nationality, and birth year when known. Empty when too little of
+    them is known to look."""
+    same_document = Q()
+    for number in {person.id_document_number, person.travel_document_number} - {""}:
+        same_document |= Q(id_document_number=number) | Q(travel_document_number=number)
+    same_identity = Q()
+    if person.name_key and person.nationality:
+        same_identity = Q(name_key=person.name_key, nationality=person.nationality)
+        if person.birth_date is not None:
+            same_identity &= Q(birth_date__year=person.birth_date.year)
+    return same_document | same_identity
+
+
+def duplicate_candidates(person: Person) -> QuerySet[Person]:
+    """Known people in other cases who may be this person, in any office. The caller
+    decides what the user may be told of them."""
+    condition = identity_condition(person)
+    if not condition:
+        return Person.objects.none()
+    return (
+        Person.objects.filter(condition)
+        .exclude(case_id=person.case_id)
+        .select_related("case__office")
+        .order_by("-case__registered_on", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class DuplicateMatches:
+    """Who may be this person: those in cases the user may see, in full; of the others only
+    the offices that hold them, since the user may not see their cases."""
+
+    visible: list[Person]
+    other_offices: list[str]
+
+    def __bool__(self) -> bool:
+        return bool(self.visible or self.other_offices)
+
+
+MATCHES_SHOWN = 10
+
+
+def duplicate_matches(person: Person, *, visible_cases: QuerySet[Case]) -> DuplicateMatches:
+    candidates = list(duplicate_candidates(person)[: MATCHES_SHOWN * 2])
+    case_ids = {candidate.case_id for candidate in candidates}
+    seen = set(visible_cases.filter(pk__in=case_ids).values_list("pk", flat=True))
+    return DuplicateMatches(
+        visible=[c for c in candidates if c.case_id in seen][:MATCHES_SHOWN],
+        other_offices=sorted({c.case.office.name for c in candidates if c.case_id not in seen}),
     )
 
 
@@ -157,10 +223,16 @@ class CaseFilter(django_filters.FilterSet):
         empty_label=_("Toutes"),
     )
     registered_after = django_filters.DateFilter(
-        label=_("Enregistré à partir du"), field_name="registered_on", lookup_expr="gte"
+        label=_("Enregistré à partir du"),
+        field_name="registered_on",
+        lookup_expr="gte",
+        widget=DateInput(),
     )
     registered_before = django_filters.DateFilter(
-        label=_("Enregistré jusqu'au"), field_name="registered_on", lookup_expr="lte"
+        label=_("Enregistré jusqu'au"),
+        field_name="registered_on",
+        lookup_expr="lte",
+        widget=DateInput(),
     )
     ordering = django_filters.OrderingFilter(
         label=_("Tri"),

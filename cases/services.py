@@ -13,7 +13,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Model, Q
+from django.db.models import Model
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -25,7 +25,7 @@ from avrr.services import audit_record
 from avrr.texts import texts_too_long
 from avrr.uploads import Upload, upload_check
 from avrr.versioning import update_versioned
-from cases import access
+from cases import access, selectors
 from cases.households import unaccompanied_minor_problems
 from cases.models import (
     PRE_DEPARTURE_STATUSES,
@@ -37,8 +37,10 @@ from cases.models import (
     CaseStatus,
     CounsellingSession,
     Distribution,
+    DuplicateLinkRequest,
     DuplicateReview,
     JusticeDecision,
+    LinkRequestStatus,
     Person,
     Priority,
     ReferralSource,
@@ -225,28 +227,15 @@ def _person_problems(
     return problems
 
 
-def duplicate_candidates(person: Person) -> list[Person]:
-    """Known people in other cases who may be this person."""
-    same_document = Q()
-    for number in {person.id_document_number, person.travel_document_number} - {""}:
-        same_document |= Q(id_document_number=number) | Q(travel_document_number=number)
-    same_identity = Q(name_key=person.name_key, nationality=person.nationality)
-    if person.birth_date is not None:
-        same_identity &= Q(birth_date__year=person.birth_date.year)
-    matches = (
-        Person.objects.filter(same_document | same_identity if same_document else same_identity)
-        .exclude(case_id=person.case_id)
-        .select_related("case")
-        .order_by("-case__registered_on")
-    )
-    return list(matches[:10])
-
-
 def _review_duplicates(person: Person) -> None:
     """Flag the person for review when someone known resembles them (and none is linked)."""
     if person.duplicate_review == DuplicateReview.LINKED:
         return
-    review = DuplicateReview.PENDING if duplicate_candidates(person) else DuplicateReview.NONE
+    review = (
+        DuplicateReview.PENDING
+        if selectors.duplicate_candidates(person).exists()
+        else DuplicateReview.NONE
+    )
     if review == DuplicateReview.NONE and person.duplicate_review == DuplicateReview.DISMISSED:
         return
     if person.duplicate_review != review:
@@ -468,18 +457,25 @@ def case_assign(*, actor: User, case: Case, assignee: User) -> Case:
 # Duplicates ---------------------------------------------------------------------------
 
 
-@transaction.atomic
-def duplicate_link(*, actor: User, person: Person, known_person: Person) -> Person:
-    """Record that `person` is someone already known; a past return makes it re-migration."""
-    _require(access.can_change_case(actor, person.case))
-    if known_person.pk not in {candidate.pk for candidate in duplicate_candidates(person)}:
-        raise ValidationError(_("Cette personne n'est pas un doublon proposé."))
+def _link_people(person: Person, known_person: Person) -> None:
+    """`person` is someone already known; a past return makes it re-migration."""
     person.linked_person = known_person
     person.duplicate_review = DuplicateReview.LINKED
     person.is_remigration = (
         known_person.case.status in RETURNED_STATUSES or known_person.is_remigration
     )
     person.save(update_fields=["linked_person", "duplicate_review", "is_remigration"])
+
+
+@transaction.atomic
+def duplicate_link(*, actor: User, person: Person, known_person: Person) -> Person:
+    """Record that `person` is a known person of a case the actor may see. (One of another
+    office's cases is linked by that office: `duplicate_link_request`.)"""
+    _require(access.can_change_case(actor, person.case))
+    proposed = selectors.duplicate_candidates(person).filter(case__in=access.cases_for(actor))
+    if not proposed.filter(pk=known_person.pk).exists():
+        raise ValidationError(_("Cette personne n'est pas un doublon proposé."))
+    _link_people(person, known_person)
     _audit(
         actor,
         "person.duplicate_link",
@@ -489,6 +485,100 @@ def duplicate_link(*, actor: User, person: Person, known_person: Person) -> Pers
         remigration=person.is_remigration,
     )
     return person
+
+
+def duplicate_check(
+    *, actor: User, people: list[PersonData]
+) -> list[tuple[str, selectors.DuplicateMatches]]:
+    """Known people who resemble those about to be registered, before a number is issued:
+    `(name as typed, DuplicateMatches)` for each one who has some. Each lookup is traced,
+    since it tells whether someone is known to the programme."""
+    draft = Case(office=_office_of(actor), registered_on=timezone.localdate())
+    built = [_build_person(draft, data) for data in people]
+    identifiable = [person for person in built if selectors.identity_condition(person)]
+    if not identifiable:
+        return []
+    visible_cases = access.cases_for(actor)
+    found = []
+    for person in identifiable:
+        matches = selectors.duplicate_matches(person, visible_cases=visible_cases)
+        if matches:
+            found.append((str(person), matches))
+    audit_record(
+        actor=actor,
+        action="person.duplicate_check",
+        changes={
+            "people": len(identifiable),
+            "known_here": sum(len(matches.visible) for _name, matches in found),
+            "known_elsewhere": sorted({o for _n, m in found for o in m.other_offices}),
+        },
+    )
+    return found
+
+
+@transaction.atomic
+def duplicate_link_request(*, actor: User, person: Person) -> list[DuplicateLinkRequest]:
+    """Ask the offices that know people resembling `person`, whose cases the actor may not
+    see, to confirm whether one of them is this person."""
+    _require(access.can_change_case(actor, person.case))
+    if person.duplicate_review == DuplicateReview.LINKED:
+        raise ValidationError(_("Cette personne est déjà liée à une personne connue."))
+    hidden = selectors.duplicate_candidates(person).exclude(case__in=access.cases_for(actor))
+    requests = [
+        DuplicateLinkRequest.objects.get_or_create(
+            person=person, known_person=known, defaults={"requested_by": actor}
+        )[0]
+        for known in hidden[: selectors.MATCHES_SHOWN]
+    ]
+    if not requests:
+        raise ValidationError(_("Aucun autre bureau ne connaît de personne qui lui ressemble."))
+    offices = sorted({request.known_person.case.office.name for request in requests})
+    _audit(actor, "person.link_request", person, person.case, offices=offices)
+    for request in requests:
+        audit_record(
+            actor=actor,
+            action="person.link_request",
+            target=request.known_person,
+            scope=request.known_person.case,
+            changes={"office": person.case.office.name},
+        )
+    return requests
+
+
+@transaction.atomic
+def duplicate_link_decide(
+    *, actor: User, link_request: DuplicateLinkRequest, same_person: bool
+) -> DuplicateLinkRequest:
+    """The office that knows the person says whether the person registered elsewhere is
+    them; if so they are linked, as re-migration when that person had returned."""
+    link_request = (
+        DuplicateLinkRequest.objects.select_for_update()
+        .select_related("person__case__office", "known_person__case__office")
+        .get(pk=link_request.pk)
+    )
+    _require(access.can_decide_link_request(actor, link_request))
+    if link_request.status != LinkRequestStatus.PENDING:
+        raise ValidationError(_("Cette demande a déjà reçu une réponse."))
+    person, known_person = link_request.person, link_request.known_person
+    if same_person and person.duplicate_review == DuplicateReview.LINKED:
+        raise ValidationError(_("Cette personne est déjà liée à une personne connue."))
+    link_request.status = LinkRequestStatus.CONFIRMED if same_person else LinkRequestStatus.DECLINED
+    link_request.decided_by = actor
+    link_request.decided_at = timezone.now()
+    link_request.save(update_fields=["status", "decided_by", "decided_at"])
+    if same_person:
+        _link_people(person, known_person)
+    action = "person.link_confirm" if same_person else "person.link_decline"
+    details = {"remigration": person.is_remigration} if same_person else {}
+    _audit(actor, action, person, person.case, office=known_person.case.office.name, **details)
+    audit_record(
+        actor=actor,
+        action=action,
+        target=known_person,
+        scope=known_person.case,
+        changes={"office": person.case.office.name},
+    )
+    return link_request
 
 
 @transaction.atomic

@@ -49,6 +49,21 @@ def _person_duplicate_link(event: AuditEvent) -> str:
     }
 
 
+def _person_link_request(event: AuditEvent) -> str:
+    offices = event.changes.get("offices") or [event.changes.get("office", "")]
+    return _("Demande de confirmation d'un lien entre bureaux (%(offices)s).") % {
+        "offices": ", ".join(offices)
+    }
+
+
+def _person_link_answer(event: AuditEvent) -> str:
+    if event.action == "person.link_confirm":
+        text = _("Lien entre bureaux confirmé (%(office)s) : même personne.")
+    else:
+        text = _("Lien entre bureaux refusé (%(office)s) : personne différente.")
+    return text % {"office": event.changes.get("office", "")}
+
+
 def _assistance_create(event: AuditEvent) -> str:
     kind = event.changes.get("kind", "")
     label = AssistanceKind(kind).label if kind in AssistanceKind.values else kind
@@ -63,6 +78,9 @@ register_description("person.create", lambda event: _("Personne ajoutée."))
 register_description("person.update", lambda event: _("Fiche d'une personne modifiée."))
 register_description("person.duplicate_link", _person_duplicate_link)
 register_description("person.duplicate_dismiss", lambda event: _("Doublon possible écarté."))
+register_description("person.link_request", _person_link_request)
+register_description("person.link_confirm", _person_link_answer)
+register_description("person.link_decline", _person_link_answer)
 register_description("assistance.create", _assistance_create)
 register_description("counselling.create", lambda event: _("Séance de conseil."))
 register_description(

@@ -9,6 +9,8 @@ urlpatterns = [
     path("new/", views.case_register, name="register"),
     path("distribution/", views.distribution_add, name="distribution"),
     path("caseload/", views.caseload, name="caseload"),
+    path("new/known-people/", views.known_people_check, name="known_people"),
+    path("link-requests/<int:pk>/", views.link_request_detail, name="link_request"),
     path("<int:pk>/", views.case_detail, name="detail"),
     path("<int:pk>/edit/", views.case_edit, name="edit"),
     path("<int:pk>/transition/", views.case_transition, name="transition"),
@@ -29,5 +31,10 @@ urlpatterns = [
         "<int:pk>/people/<int:person_pk>/duplicate/",
         views.duplicate_resolve,
         name="duplicate_resolve",
+    ),
+    path(
+        "<int:pk>/people/<int:person_pk>/link-request/",
+        views.duplicate_link_request,
+        name="duplicate_link_request",
     ),
 ]

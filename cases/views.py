@@ -32,11 +32,14 @@ from cases.forms import (
     CounsellingForm,
     DeclarationForm,
     DistributionForm,
+    KnownPeopleCheckForm,
+    LinkAnswerForm,
     PeopleFormSet,
     PersonEditForm,
     SensitiveNoteForm,
     WithdrawalForm,
     limit_choices,
+    people_typed,
 )
 from cases.models import Case, CaseStatus, DuplicateReview, Person
 from cases.selectors import CaseFilter
@@ -84,27 +87,52 @@ def case_register(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     case_form = CaseForm(request.POST or None)
     people_forms = PeopleFormSet(request.POST or None, prefix="people")
+    check_form = KnownPeopleCheckForm(request.POST or None)
+    known: list[tuple[str, selectors.DuplicateMatches]] = []
     if request.method == "POST" and case_form.is_valid() and people_forms.is_valid():
-        try:
-            case = services.case_register(
-                actor=user,
-                people=[form.person_data() for form in people_forms if form.has_changed()],
-                **case_form.cleaned_data,
-            )
-        except ValidationError as error:
-            case_form.add_error(None, error)
-        else:
-            messages.success(request, _("Dossier %(number)s ouvert.") % {"number": case.number})
-            if case.people.filter(duplicate_review=DuplicateReview.PENDING).exists():
-                messages.warning(
-                    request, _("Des personnes déjà connues ressemblent à ce dossier : vérifiez.")
-                )
-            return redirect(_case_url(case))
+        people = [form.person_data() for form in people_forms if form.has_changed()]
+        # Checked again on saving: the check made while typing may not have run or been read.
+        if not (check_form.is_valid() and check_form.cleaned_data["known_people_checked"]):
+            known = services.duplicate_check(actor=user, people=people)
+        if not known:
+            try:
+                case = services.case_register(actor=user, people=people, **case_form.cleaned_data)
+            except ValidationError as error:
+                case_form.add_error(None, error)
+            else:
+                messages.success(request, _("Dossier %(number)s ouvert.") % {"number": case.number})
+                return redirect(_case_url(case))
     return render(
         request,
         "cases/case_register.html",
-        {"case_form": case_form, "people_forms": people_forms},
+        {
+            "case_form": case_form,
+            "people_forms": people_forms,
+            "known": known,
+            "check_form": KnownPeopleCheckForm() if known else None,
+        },
     )
+
+
+@login_required
+@require_POST
+def known_people_check(request: HttpRequest) -> HttpResponse:
+    """The people already known who resemble those being typed on the registration form."""
+    user = request_user(request)
+    if not access.can_register_cases(user):
+        raise PermissionDenied
+    known = services.duplicate_check(actor=user, people=people_typed(request.POST))
+    return render(request, "cases/_known_people.html", {"known": known})
+
+
+def _linked_label(user: User, person: Person) -> str:
+    """The known person's case number, or only its office when the user may not see it."""
+    known = person.linked_person
+    if known is None:
+        return ""
+    if access.can_see_case(user, known.case):
+        return known.case.number
+    return _("un dossier du bureau %(office)s") % {"office": known.case.office.name}
 
 
 @login_required
@@ -116,12 +144,14 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     services.case_view_record(actor=user, case=case)
     can_change = access.can_change_case(user, case)
     people = list(case.people.all())
+    visible_cases = access.cases_for(user)
     for person in people:
-        person.candidates = (  # type: ignore[attr-defined]
-            services.duplicate_candidates(person)
+        person.matches = (  # type: ignore[attr-defined]
+            selectors.duplicate_matches(person, visible_cases=visible_cases)
             if person.duplicate_review == DuplicateReview.PENDING
-            else []
+            else None
         )
+        person.linked_label = _linked_label(user, person)  # type: ignore[attr-defined]
     timeline = list(selectors.case_timeline(case)[:100])
     for event in timeline:
         event.description = describe(event)  # type: ignore[attr-defined]
@@ -440,6 +470,53 @@ def duplicate_resolve(request: HttpRequest, pk: int, person_pk: int) -> HttpResp
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(_case_url(person.case, "people"))
+
+
+@login_required
+@require_POST
+def duplicate_link_request(request: HttpRequest, pk: int, person_pk: int) -> HttpResponse:
+    user = request_user(request)
+    person = access.person_for(user, case_pk=pk, pk=person_pk)
+    try:
+        services.duplicate_link_request(actor=user, person=person)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Demande envoyée : l'autre bureau confirmera ou non le lien."))
+    return redirect(_case_url(person.case, "people"))
+
+
+@login_required
+def link_request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """A supervisor of the office that knows the person answers a request of another office."""
+    user = request_user(request)
+    link_request = access.link_request_for(user, pk)
+    answer = LinkAnswerForm(request.POST or None)
+    if request.method == "POST":
+        try:
+            if not answer.is_valid():
+                raise ValidationError(_("Répondez « même personne » ou « personne différente »."))
+            services.duplicate_link_decide(
+                actor=user,
+                link_request=link_request,
+                same_person=answer.cleaned_data["answer"] == "same",
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Réponse enregistrée."))
+        return redirect("cases:link_request", pk=link_request.pk)
+    known_person = link_request.known_person
+    known_person.case_url = reverse("cases:detail", args=[known_person.case_id])  # type: ignore[attr-defined]
+    context = {
+        "link_request": link_request,
+        "people": [
+            (_("Enregistrée par l'autre bureau"), link_request.person),
+            (_("Connue de votre bureau"), known_person),
+        ],
+        "can_answer": access.can_answer_link_request(user, link_request),
+    }
+    return render(request, "cases/link_request.html", context)
 
 
 @login_required

@@ -9,7 +9,7 @@ import django_filters
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from avrr.forms import FilterForm
+from avrr.forms import DateInput, FilterForm
 from avrr.models import Organisation
 from cases.models import RETURNED_STATUSES, Relationship
 from cases.referrals.access import DECIDABLE_STATUSES
@@ -84,10 +84,16 @@ class ReferralFilter(django_filters.FilterSet):
         empty_label=_("Toutes"),
     )
     submitted_after = django_filters.DateFilter(
-        label=_("Soumis à partir du"), field_name="submitted_at", lookup_expr="date__gte"
+        label=_("Soumis à partir du"),
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        widget=DateInput(),
     )
     submitted_before = django_filters.DateFilter(
-        label=_("Soumis jusqu'au"), field_name="submitted_at", lookup_expr="date__lte"
+        label=_("Soumis jusqu'au"),
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        widget=DateInput(),
     )
 
     class Meta:

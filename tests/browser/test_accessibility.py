@@ -153,6 +153,30 @@ def test_add_and_remove_a_family_member(
     expect(add).to_be_focused()
 
 
+# Each table box that scrolls sideways has the hint above it and takes focus; no other does.
+SCROLL_HINTS_MATCH = """() => [...document.querySelectorAll('.table-responsive')].every((box) => {
+  const scrolls = box.scrollWidth > box.clientWidth + 1;
+  const hint = box.previousElementSibling;
+  const hinted = !!hint && hint.classList.contains('scroll-hint') && hint.textContent.length > 0;
+  return scrolls === hinted && scrolls === (box.getAttribute('tabindex') === '0');
+})"""
+
+
+def test_a_table_wider_than_a_tablet_says_it_scrolls(
+    page: Page, live_server: LiveServer, transactional_db: None, caseworker: User
+) -> None:
+    register_case(caseworker, person_data())
+    sign_in(page, live_server, caseworker.username)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(f"{live_server.url}/cases/")
+    expect(page.get_by_test_id("scroll-hint")).to_have_count(0)
+    # Narrower than the case list's columns, wider than a phone's cards.
+    page.set_viewport_size({"width": 600, "height": 900})
+    expect(page.get_by_test_id("scroll-hint")).to_have_count(1)
+    expect(page.get_by_test_id("scroll-hint")).to_have_text(re.compile("défiler"))
+    assert page.evaluate(SCROLL_HINTS_MATCH)
+
+
 def test_phone_and_tablet_layouts(
     page: Page,
     live_server: LiveServer,
@@ -178,6 +202,8 @@ def test_phone_and_tablet_layouts(
                 assert box
                 assert box["x"] >= 0
                 assert box["x"] + box["width"] <= width
+            # A table that scrolls in its box says so, and the keyboard can scroll it.
+            assert page.evaluate(SCROLL_HINTS_MATCH), f"scroll hints wrong at {width}"
             page.screenshot(
                 path=screenshot_dir / f"a11y-case-list-{language}-{width}.png", full_page=True
             )

@@ -42,10 +42,10 @@ def test_caseworker_journey(
     page.get_by_role("link", name="Dossiers").first.click()
     page.get_by_test_id("register-case").click()
 
-    _fill_person(page, 0, relationship="principal", given="Mariama", sex="F", born="1994-05-12")
+    _fill_person(page, 0, relationship="principal", given="Mariama", sex="F", born="12/05/1994")
     page.check("input[name=people-0-vulnerabilities][value=single_parent]")
     for index, (given, sex, born) in enumerate(
-        [("Ibrahima", "M", "2017-02-03"), ("Aïssatou", "F", "2020-11-20")], start=1
+        [("Ibrahima", "M", "03/02/2017"), ("Aïssatou", "F", "20/11/2020")], start=1
     ):
         page.get_by_role("button", name="Ajouter un membre de la famille").click()
         _fill_person(page, index, relationship="child", given=given, sex=sex, born=born)
@@ -54,6 +54,8 @@ def test_caseworker_journey(
     expect(page.get_by_test_id("person")).to_have_count(3)
     case = Case.objects.get()
     assert case.people.filter(relationship="child").count() == 2
+    # Typed day first, as shown: not the browser's own order.
+    expect(page.get_by_test_id("person").first).to_contain_text("12/05/1994")
 
     # A food kit for each of the three.
     page.get_by_role("link", name="Ajouter").first.click()
@@ -122,3 +124,42 @@ def test_caseworker_journey(
     page.select_option("#id_status", CaseStatus.READY.value)
     expect(rows).to_have_count(1)
     expect(rows).to_contain_text(case.number)
+
+
+def test_known_people_are_shown_while_typing_and_again_on_saving(
+    page: Page,
+    live_server: LiveServer,
+    transactional_db: None,
+    caseworker: User,
+    other_office_caseworker: User,
+    screenshot_dir: Path,
+) -> None:
+    known = register_case(caseworker, person_data(travel_document_number="GN7788"))
+    register_case(other_office_caseworker, person_data(family_name="Diallo", given_name="Awa"))
+    sign_in(page, live_server, caseworker.username)
+    page.goto(f"{live_server.url}/cases/new/")
+    page.select_option("#id_people-0-relationship", "principal")
+    page.fill("#id_people-0-travel_document_number", "gn 7788")
+    page.locator("#id_people-0-travel_document_number").blur()
+    # Before any number is issued: the known person of this office, with their case.
+    expect(page.get_by_test_id("known-person")).to_contain_text(known.number)
+
+    # Someone only Oujda knows: the office is named, nothing of the person.
+    page.fill("#id_people-0-travel_document_number", "")
+    page.fill("#id_people-0-family_name", "diallo")
+    page.fill("#id_people-0-given_name", "AWA")
+    page.select_option("#id_people-0-nationality", "GN")
+    expect(page.get_by_test_id("known-elsewhere")).to_contain_text("Oujda")
+    expect(page.get_by_test_id("known-person")).to_have_count(0)
+    page.select_option("#id_people-0-sex", "F")
+    page.fill("#id_people-0-birth_date", "14/03/1995")
+    page.screenshot(path=screenshot_dir / "register-known-people-fr.png", full_page=True)
+
+    # Saving asks to check first; once checked, the case opens.
+    page.get_by_role("button", name="Enregistrer le dossier").click()
+    expect(page.get_by_test_id("known-people-check")).to_be_visible()
+    assert Case.objects.count() == 2
+    page.get_by_label("J'ai vérifié").check()
+    page.get_by_role("button", name="Enregistrer le dossier").click()
+    expect(page.get_by_test_id("known-elsewhere")).to_contain_text("Oujda")
+    assert Case.objects.count() == 3

@@ -40,3 +40,27 @@ def test_search_narrows_the_cases_and_keeps_what_is_checked(
     expect(page.get_by_role("alert").filter(has_text="Distribution enregistrée")).to_be_visible()
     people = set(Assistance.objects.values_list("person__given_name", flat=True))
     assert people == {"Awa", "Sory"}
+
+
+def test_people_are_easy_to_tick_on_a_phone(
+    page: Page, live_server: LiveServer, transactional_db: None, caseworker: User
+) -> None:
+    register_case(
+        caseworker,
+        person_data(family_name="Kouyaté", given_name="Mariam"),
+        child_data(family_name="Kouyaté", given_name="Sory"),
+    )
+    sign_in(page, live_server, caseworker.username)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/cases/distribution/")
+    rows = page.locator("#distribution-cases .form-check")
+    expect(rows).to_have_count(2)
+    for index in range(2):
+        # The whole row (box and name) is the target: at least 44 px high.
+        box = rows.nth(index).bounding_box()
+        tick = rows.nth(index).locator("input").bounding_box()
+        assert box
+        assert tick
+        assert box["height"] >= 44
+        assert tick["width"] >= 24
+        assert tick["height"] >= 24

@@ -48,7 +48,7 @@ def test_referral_from_ngo_to_case(
     page.get_by_role("link", name="Référencements").click()
     page.get_by_test_id("new-referral").click()
     _fill_person(page, 0, relationship="principal", given="Awa", sex="F")
-    page.fill("#id_people-0-birth_date", "1993-08-21")
+    page.fill("#id_people-0-birth_date", "21/08/1993")
     page.check("input[name=people-0-vulnerabilities][value=single_parent]")
     page.get_by_role("button", name="Ajouter un membre de la famille").click()
     _fill_person(page, 1, relationship="child", given="Bakary", sex="M")

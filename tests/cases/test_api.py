@@ -247,8 +247,9 @@ def test_other_lists_and_detail_query_counts_do_not_grow_with_rows(
     assert case.people.count() == 7
     assert [_count_queries(client, url) for url in urls] == with_few
     # people: count, page, vulnerabilities; assistance: count, page with providers; case:
-    # the case and the prefetches of selectors.case_detail, then the traced view.
-    assert with_few == [3, 2, 8]
+    # the case and the prefetches of selectors.case_detail (link requests to other offices
+    # included), then the traced view.
+    assert with_few == [3, 2, 9]
 
 
 def test_register_case_for_a_colleague(

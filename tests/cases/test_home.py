@@ -233,7 +233,8 @@ def test_mission_with_no_returnee_is_told_so(client: Client, reintegration_offic
 # saving the session (savepoint, update, release): 5.
 HOME_QUERIES = {
     "caseworker": 7,  # + the work list, its principals
-    "supervisor": 11,  # + referrals to triage, overdue cases and principals, team, work list (2)
+    "supervisor": 12,  # + other offices' link requests, referrals to triage, overdue cases and
+    # principals, team, work list (2)
     "reintegration_officer": 7,  # + returnees, their principals
 }
 

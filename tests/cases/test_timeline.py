@@ -19,7 +19,8 @@ from cases.timeline import describe, register_description
 from tests.factories import referral_data
 
 # Audited by cases/services.py but never shown in the timeline (selectors.case_timeline).
-NOT_IN_TIMELINE = {"case.view"}
+# Traces that belong to no case: openings, and the look-ups made before a case exists.
+NOT_IN_TIMELINE = {"case.view", "person.duplicate_check"}
 
 
 @pytest.fixture

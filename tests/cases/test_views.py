@@ -240,7 +240,8 @@ def test_attachment_download_is_traced(client: Client, caseworker: User, case: C
 # Pinned: a change here is a decision. Both include reading the session and the user,
 # and saving the session (savepoint, update, release).
 LIST_QUERIES = 10  # + filter choices (2), count, cases, principals
-DETAIL_QUERIES = 15  # + case, people, vulnerabilities, records (4), audit, timeline, notes
+DETAIL_QUERIES = 16  # + case, people, vulnerabilities, link requests, records (4), audit,
+# timeline, notes
 
 
 def _count_queries(client: Client, url: str) -> int:

@@ -50,7 +50,7 @@ from cases.referrals.services import (
     referral_submit,
     referral_withdraw,
 )
-from cases.services import duplicate_candidates
+from cases.selectors import duplicate_candidates
 from tests.factories import (
     OrganisationFactory,
     UserFactory,
