@@ -806,11 +806,11 @@ class DemoCaseBuilder:
             and len(plan.people) == 1
             and plan.people[0].birth_date is not None  # the same date both times
         ]
-        # The first registers in the other office, which asks the first to confirm the link.
-        plans += [
-            self.returning(plan, elsewhere=index == 0)
-            for index, plan in enumerate(candidates[:RETURNING_APPLICANTS])
-        ]
+        returning = candidates[:RETURNING_APPLICANTS]
+        # One of Rabat's registers again in Oujda, which asks Rabat (whose supervisor is a
+        # demo user) to confirm the link.
+        moving = next((plan for plan in returning if plan.office == "RBA"), None)
+        plans += [self.returning(plan, elsewhere=plan is moving) for plan in returning]
         # Registered in date order, so that case numbers follow the calendar.
         return sorted(plans, key=lambda plan: plan.registered_on)
 

@@ -493,7 +493,7 @@ def duplicate_check(
     """Known people who resemble those about to be registered, before a number is issued:
     `(name as typed, DuplicateMatches)` for each one who has some. Each lookup is traced,
     since it tells whether someone is known to the programme."""
-    draft = Case(office=_office_of(actor), registered_on=timezone.localdate())
+    draft = Case(registered_on=timezone.localdate())
     built = [_build_person(draft, data) for data in people]
     identifiable = [person for person in built if selectors.identity_condition(person)]
     if not identifiable:

@@ -383,17 +383,9 @@ def referral_decline(*, actor: User, referral: Referral, reason: str) -> Referra
     )
 
 
-@transaction.atomic
-def referral_accept(*, actor: User, referral: Referral) -> Case:
-    """Open a case from the referral: its people, vulnerabilities and files carried over,
-    its reason as the case's reason for returning, and its contact phone as the principal
-    person's phone (both shown on the case page).
-
-    Registration runs the duplicate check, so people already known are shown to the
-    caseworker to link rather than registered as strangers.
-    """
-    referral = _locked_for_triage(actor, referral, *access.DECIDABLE_STATUSES)
-    people = [
+def referral_people_data(referral: Referral) -> list[case_services.PersonData]:
+    """The referral's people as a case registers them: the contact phone is the principal's."""
+    return [
         case_services.PersonData(
             family_name=person.family_name,
             given_name=person.given_name,
@@ -408,6 +400,19 @@ def referral_accept(*, actor: User, referral: Referral) -> Case:
         )
         for person in referral.people.all()
     ]
+
+
+@transaction.atomic
+def referral_accept(*, actor: User, referral: Referral) -> Case:
+    """Open a case from the referral: its people, vulnerabilities and files carried over,
+    its reason as the case's reason for returning, and its contact phone as the principal
+    person's phone (both shown on the case page).
+
+    Registration runs the duplicate check, so people already known are shown to the
+    caseworker to link rather than registered as strangers.
+    """
+    referral = _locked_for_triage(actor, referral, *access.DECIDABLE_STATUSES)
+    people = referral_people_data(referral)
     case = case_services.case_register(
         actor=actor,
         people=people,

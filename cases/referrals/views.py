@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from avrr.rules import request_user
 from avrr.uploads import protected_file_response
+from cases import services as case_services
 from cases.referrals import access, selectors, services, spreadsheet
 from cases.referrals.forms import (
     BulkUploadForm,
@@ -122,6 +123,13 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_triage = access.can_triage_referral(user, referral)
     if can_triage:
         services.referral_view_record(actor=user, referral=referral)
+    can_decide = access.can_decide_referral(user, referral)
+    # Known people are shown before accepting, as on the registration form.
+    known = (
+        case_services.duplicate_check(actor=user, people=services.referral_people_data(referral))
+        if can_decide
+        else []
+    )
     return render(
         request,
         "referrals/referral_detail.html",
@@ -130,7 +138,8 @@ def referral_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "is_ngo": is_ngo,
             "can_correct": access.can_correct_referral(user, referral),
             "can_start_review": access.can_start_review(user, referral),
-            "can_decide": access.can_decide_referral(user, referral),
+            "can_decide": can_decide,
+            "known": known,
             "decline_form": DeclineForm(),
         },
     )

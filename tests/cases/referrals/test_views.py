@@ -17,7 +17,7 @@ from cases.models import Case, CaseStatus
 from cases.referrals.models import Referral, ReferralStatus
 from cases.referrals.services import referral_submit
 from tests.cases.referrals.spreadsheets import template_csv
-from tests.factories import UserFactory, referral_data
+from tests.factories import UserFactory, person_data, referral_data, register_case
 
 
 @pytest.fixture
@@ -318,3 +318,28 @@ def test_referral_form_takes_no_nationality_by_default(client: Client, ngo_refer
     )
     assert '<optgroup label="Autres pays">' in select
     assert "Sahara occidental" not in page
+
+
+def test_known_people_are_shown_before_a_referral_is_accepted(
+    client: Client,
+    caseworker: User,
+    supervisor: User,
+    ngo_referrer: User,
+    office_rabat: Organisation,
+) -> None:
+    known = register_case(
+        caseworker,
+        person_data(
+            family_name="KONATE",
+            given_name="aminata",
+            nationality="CI",
+            birth_date=None,
+            birth_year=1996,
+        ),
+    )
+    referral, _created = referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
+    client.force_login(supervisor)
+    page = client.get(reverse("referrals:detail", args=[referral.pk])).content.decode()
+    assert 'data-testid="known-person"' in page
+    assert known.number in page
+    assert Case.objects.count() == 1
