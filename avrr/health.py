@@ -5,10 +5,14 @@ from enum import StrEnum
 import redis
 from django.conf import settings
 from django.db import DatabaseError, connection
+from kombu.exceptions import KombuError
 
 from avrr.celery import app as celery_app
 
 PROBE_TIMEOUT_SECONDS = 2.0
+# How long to wait for a worker's answer when none comes: the first answer ends the wait,
+# so with a worker up /health/ answers in milliseconds.
+WORKER_PING_TIMEOUT_SECONDS = 1.0
 
 
 class State(StrEnum):
@@ -49,8 +53,8 @@ def celery_worker_state() -> State:
     if not settings.REDIS_URL:
         return State.NOT_CONFIGURED
     try:
-        replies = celery_app.control.ping(timeout=PROBE_TIMEOUT_SECONDS)
-    except (redis.RedisError, OSError):
+        replies = celery_app.control.ping(timeout=WORKER_PING_TIMEOUT_SECONDS, limit=1)
+    except (redis.RedisError, OSError, KombuError):
         return State.DOWN
     return State.OK if replies else State.DOWN
 

@@ -219,3 +219,53 @@ class ApiKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation.code} · {self.name} ({self.prefix}…)"
+
+
+class OutboxMessage(models.Model):
+    """Work to do once the transaction that wrote it has committed, such as an e-mail.
+
+    Written in the same transaction as the change it follows, so that the change and its
+    consequence are kept or lost together, whatever the broker's state (avrr/outbox.py).
+    The arguments are ids and codes, never personal data.
+    """
+
+    handler = models.CharField(max_length=100)
+    arguments = models.JSONField(default=dict)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveIntegerField(default=0)
+    # The class of the last failure's exception only: its message may hold an address.
+    last_error = models.CharField(max_length=100, blank=True)
+    delivered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(delivered_at__isnull=True),
+                name="outbox_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk} {self.handler}"
+
+
+class RateCounter(models.Model):
+    """Requests counted in one window of a rate limit, while the cache cannot count them."""
+
+    scope = models.CharField(max_length=32)
+    # The SHA-256 of the client's cache key (its organisation, user or address).
+    ident = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    hits = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "ident", "window_start"], name="one_rate_counter_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope}/{self.ident[:8]}/{self.window_start:%Y-%m-%d %H:%M}: {self.hits}"

@@ -1,6 +1,7 @@
 """The one settings module, configured from environment variables (see README.md)."""
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 import django_stubs_ext
@@ -123,6 +124,9 @@ SESSION_IDLE_MINUTES = env_int("SESSION_IDLE_MINUTES", 30)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# In the database, never the cache: signing in and every page keep working while Redis is
+# down (the same for the lock-outs below).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60
@@ -130,6 +134,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # Languages: French first, then English and Arabic (right-to-left).
 LANGUAGE_CODE = "fr"
@@ -196,6 +201,9 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent mail relay counts as failed: without it a hung relay held the
+# worker for the task's whole time limit. The outbox tries the e-mail again later.
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "avrr@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -213,6 +221,15 @@ CELERY_RESULT_BACKEND = REDIS_URL or None
 CELERY_RESULT_EXPIRES = 24 * 60 * 60
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 15 * 60)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 14 * 60)
+# Every task is idempotent, so a task is acknowledged only once it has run: one whose worker
+# dies (a child process killed, the machine restarted) is run again rather than lost.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+# Redis hands an unacknowledged task to another worker after this long. It must outlast the
+# longest task (else a running task starts twice) but no more: it is how long a task whose
+# worker was killed outright (kill -9) waits before it runs again. Retries wait at most
+# 10 minutes (Celery's retry_backoff_max), less than this.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 5 * 60}
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
@@ -222,11 +239,30 @@ CELERY_BEAT_SCHEDULE = {
         "task": "avrr.tasks.purge_expired_sessions",
         "schedule": 60 * 60,
     },
+    # Hands the worker again what could not be queued (Redis down) or failed (mail relay
+    # down): avrr/outbox.py.
+    "redeliver-outbox": {
+        "task": "avrr.tasks.redeliver_outbox",
+        "schedule": 60,
+    },
 }
+
+
+def redis_cache(url: str) -> dict[str, Any]:
+    """The cache in Redis. Nothing on a request path needs it to answer: sessions and
+    sign-in lock-outs are in the database, and the API's rate limits count there while
+    Redis is down (avrr/throttling.py). A Redis that hangs rather than refuses is given up
+    on after a second."""
+    return {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": url,
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+    }
+
 
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        redis_cache(REDIS_URL)
         if REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )

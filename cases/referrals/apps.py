@@ -11,8 +11,10 @@ class ReferralsConfig(AppConfig):
         from avrr.audit import register_action_labels
         from avrr.demo import register_demo_loader
         from avrr.navigation import NavEntry, register
+        from avrr.outbox import register_handler
         from cases.referrals import access
         from cases.referrals.home import register_panels
+        from cases.referrals.notifications import STATUS_EMAIL, referral_notify
         from cases.referrals.timeline import describe_referral_status
         from cases.timeline import register_description
 
@@ -20,6 +22,7 @@ class ReferralsConfig(AppConfig):
         register_description("referral.status", describe_referral_status)
         register_demo_loader("cases.referrals.demo.demo_referrals_load")
         register_panels()
+        register_handler(STATUS_EMAIL, referral_notify)
         register_action_labels(
             {
                 "referral.submit": _("Référencement soumis"),

@@ -1,7 +1,8 @@
 """Telling the referring NGO that its referral changed status, by e-mail, once per status.
 
-Called by `tasks.send_referral_status_email`, which `services` queues after each status
-change commits.
+`services` puts a message for the handler `STATUS_EMAIL` in the outbox with each status
+change (avrr/outbox.py); a worker runs `referral_notify` once the change has committed,
+or later if Redis or the mail relay was down.
 """
 
 from django.conf import settings
@@ -13,6 +14,9 @@ from django.utils.translation import gettext as _
 from avrr.models import Organisation, User
 from avrr.roles import Role
 from cases.referrals.models import Referral, ReferralNotification, ReferralStatus
+
+# The outbox handler's name (registered in apps.py).
+STATUS_EMAIL = "referrals.status_email"
 
 
 def _recipients(organisation: Organisation) -> list[User]:

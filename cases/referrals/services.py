@@ -1,14 +1,13 @@
 """Writes on referrals from partner NGOs: submission, correction, triage, notification.
 
-Every status change after submission tells the referring NGO by e-mail, from a Celery task
-queued once the transaction has committed. (Its own submissions it knows of: a bulk upload
-of 200 referrals does not send 200 e-mails.)
+Every status change after submission tells the referring NGO by e-mail, through the outbox:
+the e-mail is saved with the change and sent by a worker once it has committed. (Its own
+submissions it knows of: a bulk upload of 200 referrals does not send 200 e-mails.)
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from functools import partial
 from typing import Any, cast
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from django_countries import countries
 from avrr import rules
 from avrr.errors import IdempotencyConflict
 from avrr.models import Organisation, User
+from avrr.outbox import outbox_enqueue
 from avrr.sequences import sequence_next
 from avrr.services import audit_record
 from avrr.texts import texts_too_long
@@ -46,7 +46,7 @@ from cases.referrals.models import (
     ReferredPerson,
     Urgency,
 )
-from cases.referrals.tasks import send_referral_status_email
+from cases.referrals.notifications import STATUS_EMAIL
 
 # The series of referral references in `avrr.Sequence`.
 REFERRAL_REFERENCES = "referral"
@@ -222,8 +222,11 @@ def _store_people_and_files(referral: Referral, data: ReferralData) -> None:
         attachment.save()
 
 
-def _notify_on_commit(referral: Referral) -> None:
-    transaction.on_commit(partial(send_referral_status_email.delay, referral.pk, referral.status))
+def _notify(referral: Referral) -> None:
+    outbox_enqueue(
+        handler=STATUS_EMAIL,
+        arguments={"referral_id": referral.pk, "status": str(referral.status)},
+    )
 
 
 @transaction.atomic
@@ -337,7 +340,7 @@ def _set_status(
         scope=referral.case,
         changes={"status": [previous, status.value]},
     )
-    _notify_on_commit(referral)
+    _notify(referral)
     return referral
 
 

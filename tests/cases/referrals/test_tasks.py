@@ -3,13 +3,15 @@
 Every status change after submission is e-mailed; the submission itself is not (the NGO
 knows what it submitted, and a bulk upload must not send one e-mail per referral).
 
-Tasks run in-process here (see conftest.tasks_run_in_process), except in the worker tests
-at the end, which run a real Celery worker on the test PostgreSQL database through Redis.
+The e-mail goes through the outbox (avrr/outbox.py). Tasks run in-process here (see
+conftest.tasks_run_in_process), except in the worker tests at the end, which run a real
+Celery worker on the test PostgreSQL database through Redis.
 """
 
 import os
+import socket
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,10 +22,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 from pytest_django import Settings
 
+from avrr import tasks
 from avrr.api_keys import api_key_create
-from avrr.models import Organisation, User
+from avrr.models import Organisation, OutboxMessage, User
 from avrr.roles import Role
-from cases.referrals import notifications, services
+from cases.referrals import notifications
 from cases.referrals.models import Referral, ReferralNotification, ReferralStatus
 from cases.referrals.notifications import referral_notify
 from cases.referrals.services import (
@@ -33,7 +36,6 @@ from cases.referrals.services import (
     referral_submit,
     referral_withdraw,
 )
-from cases.referrals.tasks import send_referral_status_email
 from tests.factories import UserFactory, referral_data
 
 SUBJECT_MSGID = "Référencement %(reference)s : %(status)s"
@@ -306,13 +308,16 @@ def test_notification_is_sent_once_per_status(
     caseworker: User,
     office_rabat: Organisation,
 ) -> None:
-    # Without capturing on-commit callbacks, nothing is queued in this test.
+    # Without capturing on-commit callbacks, nothing is handed to a worker in this test.
     referral, _ = referral_submit(actor=ngo_users["fr"], data=referral_data(office_rabat))
     referral_review_start(actor=caseworker, referral=referral)
     assert outbox == []
+    message = OutboxMessage.objects.get()
     assert referral_notify(referral_id=referral.pk, status="under_review") == 3
     assert referral_notify(referral_id=referral.pk, status="under_review") == 0
-    assert send_referral_status_email.delay(referral.pk, "under_review").get() == 0
+    # The outbox's delivery finds the e-mail sent already.
+    assert tasks.deliver_outbox_message.delay(message.pk).get() is True
+    assert tasks.deliver_outbox_message.delay(message.pk).get() is False
     assert len(outbox) == 3
     notification = ReferralNotification.objects.get(referral=referral, status="under_review")
     assert notification.recipients == 3
@@ -364,6 +369,11 @@ def test_one_notification_queued_per_status_change(
     with django_capture_on_commit_callbacks() as callbacks:
         referral_review_start(actor=caseworker, referral=referral)
     assert len(callbacks) == 1
+    message = OutboxMessage.objects.get()
+    assert message.handler == "referrals.status_email"
+    # Ids and codes only: no personal data waits in the outbox.
+    assert message.arguments == {"referral_id": referral.pk, "status": "under_review"}
+    assert message.delivered_at is None
 
 
 def test_nothing_is_sent_when_the_transaction_rolls_back(
@@ -380,6 +390,41 @@ def test_nothing_is_sent_when_the_transaction_rolls_back(
     assert outbox == []
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SUBMITTED
     assert not ReferralNotification.objects.exists()
+    assert not OutboxMessage.objects.exists()
+
+
+@pytest.fixture
+def silent_relay(settings: Settings) -> Iterator[socket.socket]:
+    """A mail relay that takes the connection and never says a word."""
+    with socket.socket() as relay:
+        relay.bind(("127.0.0.1", 0))
+        relay.listen()
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = relay.getsockname()[1]
+        yield relay
+
+
+def test_a_silent_mail_relay_is_tried_again_later(
+    django_capture_on_commit_callbacks: Capture,
+    settings: Settings,
+    silent_relay: socket.socket,
+    ngo_referrer: User,
+    caseworker: User,
+    office_rabat: Organisation,
+) -> None:
+    settings.EMAIL_TIMEOUT = 1
+    referral = submit(ngo_referrer, office_rabat, django_capture_on_commit_callbacks)
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        referral_review_start(actor=caseworker, referral=referral)
+    assert time.monotonic() - started < 5
+    assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.UNDER_REVIEW
+    message = OutboxMessage.objects.get()
+    # smtplib reports its timeout as a lost connection.
+    assert (message.attempts, message.last_error) == (1, "SMTPServerDisconnected")
+    assert message.delivered_at is None
+    assert not ReferralNotification.objects.exists()
 
 
 # A real worker ------------------------------------------------------------------------
@@ -388,20 +433,21 @@ WORKER_WAIT_SECONDS = 20
 
 
 class QueueSpy:
-    """Stands for the task that the services queue: records each queueing, then really queues."""
+    """Stands for the outbox's delivery task: records each queueing, then really queues."""
 
     def __init__(self) -> None:
         self.calls: list[tuple[tuple[Any, ...], bool]] = []
+        self.task = tasks.deliver_outbox_message
 
-    def delay(self, *args: Any) -> Any:
+    def apply_async(self, args: tuple[Any, ...], **options: Any) -> Any:
         self.calls.append((args, connection.in_atomic_block))
-        return send_referral_status_email.delay(*args)
+        return self.task.apply_async(args, **options)
 
 
 @pytest.fixture
 def queue_spy(monkeypatch: pytest.MonkeyPatch) -> QueueSpy:
     spy = QueueSpy()
-    monkeypatch.setattr(services, "send_referral_status_email", spy)
+    monkeypatch.setattr(tasks, "deliver_outbox_message", spy)
     return spy
 
 
@@ -432,12 +478,17 @@ def test_real_worker_sends_the_mail_after_commit(
         # Not committed: nothing is queued, so the worker has nothing to do yet.
         assert queue_spy.calls == []
         assert wait_for_notification(referral.pk, seconds=2) is None
-    assert queue_spy.calls == [((referral.pk, "under_review"), False)]
+    message = OutboxMessage.objects.get()
+    assert queue_spy.calls == [((message.pk,), False)]
     notification = wait_for_notification(referral.pk, seconds=WORKER_WAIT_SECONDS)
     assert notification is not None, (tmp_path / "worker.log").read_text()
     assert notification.status == ReferralStatus.UNDER_REVIEW
     assert notification.recipients == 1
     assert ReferralNotification.objects.filter(referral_id=referral.pk).count() == 1
+    # Marked delivered in the transaction that recorded the notification.
+    message.refresh_from_db()
+    assert message.delivered_at is not None
+    assert message.attempts == 1
     if "EMAIL_BACKEND" not in os.environ:
         # The worker's console backend printed the e-mail it sent to its log.
         log = (tmp_path / "worker.log").read_text()
@@ -463,3 +514,4 @@ def test_real_worker_gets_nothing_from_a_rolled_back_change(
     assert Referral.objects.get(pk=referral.pk).status == ReferralStatus.SUBMITTED
     assert wait_for_notification(referral.pk, seconds=3) is None
     assert not ReferralNotification.objects.exists()
+    assert not OutboxMessage.objects.exists()
