@@ -6,14 +6,15 @@ from typing import Any
 
 from django import forms
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_stubs_ext import StrOrPromise
 
-from avrr.texts import too_long_message
+from avrr.texts import no_bidi_controls, refuses_bidi_controls, too_long_message
 
 
 class BootstrapMixin:
@@ -148,13 +149,20 @@ class _TextLimit:
 class TextLimitsMixin:
     """Text longer than its field allows is refused with a message naming the field and its
     limit. Browsers silently cut what is typed or pasted past an input's `maxlength` (a
-    5,000-character name would be saved as its first 100), so they are not given it."""
+    5,000-character name would be saved as its first 100), so they are not given it.
+
+    A field of `text_model`'s name that refuses direction controls (`avrr.texts`) refuses
+    them here too. (A model form needs none: it validates its instance with the model's
+    validators.)"""
 
     fields: dict[str, forms.Field]
+    text_model: type[Model] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, field in self.fields.items():
+            if isinstance(field, forms.CharField) and self._refuses_bidi_controls(name):
+                field.validators = [*field.validators, no_bidi_controls]
             if not isinstance(field, forms.CharField) or field.max_length is None:
                 continue
             field.widget.attrs.pop("maxlength", None)
@@ -162,3 +170,11 @@ class TextLimitsMixin:
                 *(v for v in field.validators if not isinstance(v, MaxLengthValidator)),
                 _TextLimit(str(field.label or name), field.max_length),
             ]
+
+    def _refuses_bidi_controls(self, name: str) -> bool:
+        if self.text_model is None:
+            return False
+        try:
+            return refuses_bidi_controls(self.text_model, name)
+        except FieldDoesNotExist:
+            return False

@@ -174,6 +174,20 @@ COUNTRIES_OVERRIDE = dict.fromkeys(env_country_codes("COUNTRIES_EXCLUDED", ["EH"
 # accepted): DOMAIN.md, "Money and funding".
 PROGRAMME_CURRENCIES = env_currencies("PROGRAMME_CURRENCIES", ["MAD", "USD", "EUR", "XOF", "GNF"])
 
+# What a spreadsheet upload may hold (avrr/spreadsheets.py), checked before it is parsed.
+# An XLSX workbook is a zip: 2 MB of it can expand a thousandfold, so what it expands to is
+# bounded too. A referral file of 500 rows is about 100 KB and expands to about 1 MB.
+SPREADSHEET_LIMITS = {
+    "max_bytes": 2 * 1024 * 1024,
+    "max_uncompressed_bytes": 50 * 1024 * 1024,
+    "max_member_bytes": 20 * 1024 * 1024,
+    "max_compression_ratio": 100,
+    "max_members": 100,
+    "max_rows": 10_000,
+    "max_columns": 100,
+    "max_cell_chars": 10_000,
+}
+
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]

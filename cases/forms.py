@@ -20,6 +20,7 @@ from avrr.models import Organisation, User
 from avrr.money import currency_choices
 from cases.models import (
     MAX_AGE,
+    QUANTITY_MESSAGE,
     AssistanceKind,
     Attachment,
     Case,
@@ -29,6 +30,7 @@ from cases.models import (
     Priority,
     ReferralSource,
     Relationship,
+    ReturnDeclaration,
     SensitiveNote,
     Sex,
     VulnerabilityCode,
@@ -86,6 +88,7 @@ class CaseForm(BootstrapMixin, forms.Form):
 
 
 class PersonForm(TextLimitsMixin, BootstrapMixin, forms.Form):
+    text_model = Person
     # A missing or impossible birth is said of the person, next to these fields.
     form_error_fields = ("birth_date", "birth_year", "age")
 
@@ -259,7 +262,12 @@ class AssistanceForm(BootstrapMixin, forms.Form):
     )
     kind = forms.ChoiceField(label=_("Type d'assistance"), choices=AssistanceKind.choices)
     given_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
-    quantity = forms.IntegerField(label=_("Quantité"), min_value=1, initial=1)
+    quantity = forms.IntegerField(
+        label=_("Quantité"),
+        min_value=1,
+        initial=1,
+        error_messages={"min_value": QUANTITY_MESSAGE},
+    )
     value = forms.DecimalField(
         label=_("Valeur unitaire"), max_digits=12, decimal_places=2, min_value=0, required=False
     )
@@ -316,6 +324,7 @@ class CounsellingForm(TextLimitsMixin, BootstrapMixin, forms.Form):
 
 
 class DeclarationForm(TextLimitsMixin, BootstrapMixin, forms.Form):
+    text_model = ReturnDeclaration
     signatory = forms.ModelChoiceField(label=_("Personne"), queryset=Person.objects.none())
     signed_on = forms.DateField(
         label=_("Signée le"), widget=DateInput(), initial=timezone.localdate

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from avrr.models import Organisation
+from avrr.texts import no_bidi_controls
 from avrr.versioning import VersionedModel
 
 ADULT_AGE = 18
@@ -122,7 +124,9 @@ class Case(VersionedModel):
         help_text=_("Procédure pour les mineurs non accompagnés ou séparés."),
     )
     justice_decision_on = models.DateField(_("date de la décision"), null=True, blank=True)
-    justice_reference = models.CharField(_("référence de la décision"), max_length=100, blank=True)
+    justice_reference = models.CharField(
+        _("référence de la décision"), max_length=100, blank=True, validators=[no_bidi_controls]
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -195,10 +199,14 @@ class Person(VersionedModel):
         choices=Relationship.choices,
         default=Relationship.PRINCIPAL,
     )
-    family_name = models.CharField(_("nom"), max_length=100)
-    given_name = models.CharField(_("prénom"), max_length=100)
-    family_name_ar = models.CharField(_("nom (arabe)"), max_length=100, blank=True)
-    given_name_ar = models.CharField(_("prénom (arabe)"), max_length=100, blank=True)
+    family_name = models.CharField(_("nom"), max_length=100, validators=[no_bidi_controls])
+    given_name = models.CharField(_("prénom"), max_length=100, validators=[no_bidi_controls])
+    family_name_ar = models.CharField(
+        _("nom (arabe)"), max_length=100, blank=True, validators=[no_bidi_controls]
+    )
+    given_name_ar = models.CharField(
+        _("prénom (arabe)"), max_length=100, blank=True, validators=[no_bidi_controls]
+    )
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(
         _("date de naissance"),
@@ -214,7 +222,9 @@ class Person(VersionedModel):
     )
     nationality = CountryField(_("nationalité"))
     country_of_return = CountryField(_("pays de retour"))
-    phone = models.CharField(_("téléphone"), max_length=32, blank=True)
+    phone = models.CharField(
+        _("téléphone"), max_length=32, blank=True, validators=[no_bidi_controls]
+    )
     languages = models.CharField(_("langues parlées"), max_length=200, blank=True)
     marital_status = models.CharField(
         _("situation familiale"), max_length=12, choices=MaritalStatus.choices, blank=True
@@ -224,10 +234,10 @@ class Person(VersionedModel):
     )
     occupation = models.CharField(_("profession"), max_length=100, blank=True)
     id_document_number = models.CharField(
-        _("numéro de pièce d'identité"), max_length=50, blank=True
+        _("numéro de pièce d'identité"), max_length=50, blank=True, validators=[no_bidi_controls]
     )
     travel_document_number = models.CharField(
-        _("numéro de document de voyage"), max_length=50, blank=True
+        _("numéro de document de voyage"), max_length=50, blank=True, validators=[no_bidi_controls]
     )
     # Accent-, case- and order-insensitive form of the names, for search and duplicates.
     name_key = models.CharField(max_length=220, editable=False, db_index=True)
@@ -441,6 +451,7 @@ class ReturnDeclaration(models.Model):
         _("tuteur·rice signataire"),
         max_length=200,
         blank=True,
+        validators=[no_bidi_controls],
         help_text=_("Obligatoire quand la personne est mineure."),
     )
     scan = models.OneToOneField(
@@ -494,12 +505,18 @@ class Distribution(models.Model):
         return f"{self.get_kind_display()} {self.given_on:%Y-%m-%d}"
 
 
+# Nothing given is not an assistance: the pages, the API and the service say so alike.
+QUANTITY_MESSAGE = _("La quantité est d'au moins 1.")
+
+
 class Assistance(models.Model):
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assistance")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="assistance")
     kind = models.CharField(_("type d'assistance"), max_length=24, choices=AssistanceKind.choices)
     given_on = models.DateField(_("date"))
-    quantity = models.PositiveIntegerField(_("quantité"), default=1)
+    quantity = models.PositiveIntegerField(
+        _("quantité"), default=1, validators=[MinValueValidator(1, QUANTITY_MESSAGE)]
+    )
     value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("devise"), max_length=3, blank=True)
     provider = models.ForeignKey(

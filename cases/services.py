@@ -22,7 +22,7 @@ from avrr import money, rules
 from avrr.models import Organisation, User
 from avrr.sequences import sequence_next
 from avrr.services import audit_record
-from avrr.texts import texts_too_long
+from avrr.texts import text_problems
 from avrr.uploads import Upload, upload_check
 from avrr.versioning import update_versioned
 from cases import access, selectors
@@ -194,12 +194,12 @@ def _validate_household(case: Case, people: list[tuple[Person, list[str]]]) -> N
 def _person_problems(
     case: Case, index: int, person: Person, codes: list[str], *, household_size: int
 ) -> list[str]:
-    too_long = texts_too_long(Person, model_to_dict(person))
-    if too_long:
+    refused = text_problems(Person, model_to_dict(person))
+    if refused:
         # Said first and alone: the other messages name the person, by these very texts.
         return [
             _("Personne %(index)s — %(problem)s") % {"index": index, "problem": problem}
-            for problem in too_long.values()
+            for problem in refused.values()
         ]
     problems = []
     unknown = set(codes) - set(VulnerabilityCode.values)
@@ -417,7 +417,7 @@ def case_update(*, actor: User, case: Case, expected_version: int, changes: dict
 
 def _validate_case_changes(case: Case, changes: dict[str, Any]) -> None:
     """Every problem of the case as `changes` would leave it, by field."""
-    errors = {name: [message] for name, message in texts_too_long(Case, changes).items()}
+    errors = {name: [message] for name, message in text_problems(Case, changes).items()}
     decided_on = changes.get("justice_decision_on", case.justice_decision_on)
     if changes.get("justice_decision") == JusticeDecision.RETURN_AUTHORISED and not decided_on:
         errors[NON_FIELD_ERRORS] = [_("La décision du ministère de la Justice doit être datée.")]
@@ -768,11 +768,11 @@ def counselling_record(
         topics=topics.strip(),
         interpreter_language=interpreter_language.strip(),
     )
-    too_long = texts_too_long(
+    refused = text_problems(
         CounsellingSession, {"interpreter_language": session.interpreter_language}
     )
-    if too_long:
-        raise ValidationError(too_long)
+    if refused:
+        raise ValidationError(refused)
     session.full_clean()
     if held_on > timezone.localdate():
         raise ValidationError(_("La date de la séance est dans le futur."))
@@ -834,7 +834,7 @@ def declaration_record(
         errors.append(_("La date de signature est dans le futur."))
     if signatory.is_minor_on(signed_on) and not guardian_name.strip():
         errors.append(_("La personne est mineure : indiquez le tuteur ou la tutrice qui signe."))
-    errors += texts_too_long(ReturnDeclaration, {"guardian_name": guardian_name.strip()}).values()
+    errors += text_problems(ReturnDeclaration, {"guardian_name": guardian_name.strip()}).values()
     if errors:
         raise ValidationError(errors)
     attachment = attachment_add(

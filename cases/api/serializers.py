@@ -10,6 +10,7 @@ from cases import services
 from cases.api.fields import CountryCodeField, OfficeStaffField, organisation_field
 from cases.models import (
     MAX_AGE,
+    QUANTITY_MESSAGE,
     Assistance,
     Case,
     CaseStatus,
@@ -134,6 +135,7 @@ class AssistanceSerializer(serializers.ModelSerializer[Assistance]):
         ]
         read_only_fields = ["id", "case", "distribution", "recorded_by", "created_at"]
         extra_kwargs = {
+            "quantity": {"min_value": 1, "error_messages": {"min_value": QUANTITY_MESSAGE}},
             "value": {"help_text": _("Montant en chaîne décimale, ex. « 250.00 ».")},
             "currency": {"help_text": _("Devise ISO 4217 du montant, ex. MAD.")},
         }

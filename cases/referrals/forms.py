@@ -16,7 +16,7 @@ from avrr.forms import (
 )
 from avrr.models import Organisation
 from cases.models import MAX_AGE, Attachment, Relationship, Sex, VulnerabilityCode
-from cases.referrals.models import Referral, Urgency
+from cases.referrals.models import Referral, ReferredPerson, Urgency
 from cases.referrals.services import ReferralData, ReferredPersonData
 
 
@@ -37,6 +37,7 @@ class MultipleFileField(forms.FileField):
 
 
 class ReferralForm(TextLimitsMixin, BootstrapMixin, forms.Form):
+    text_model = Referral
     office = forms.ModelChoiceField(
         label=_("Bureau de l'OIM destinataire"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.IOM_OFFICE, is_active=True),
@@ -102,6 +103,7 @@ class ReferralForm(TextLimitsMixin, BootstrapMixin, forms.Form):
 
 
 class ReferredPersonForm(TextLimitsMixin, BootstrapMixin, forms.Form):
+    text_model = ReferredPerson
     # A missing or impossible birth is said of the person, next to these fields.
     form_error_fields = ("birth_date", "age")
 

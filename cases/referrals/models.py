@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from avrr.models import Organisation
+from avrr.texts import no_bidi_controls
 from avrr.versioning import VersionedModel
 from cases.models import Attachment, Case, Priority, Relationship, Sex, VulnerabilityCode
 
@@ -59,11 +60,14 @@ class Referral(VersionedModel):
     )
     urgency = models.IntegerField(_("urgence"), choices=Urgency.choices, default=Urgency.NORMAL)
     reason = models.TextField(_("motif du référencement"))
-    contact_phone = models.CharField(_("téléphone de contact"), max_length=32, blank=True)
+    contact_phone = models.CharField(
+        _("téléphone de contact"), max_length=32, blank=True, validators=[no_bidi_controls]
+    )
     consent_given_on = models.DateField(_("consentement au partage donné le"))
     consent_taken_by = models.CharField(
         _("consentement recueilli par"),
         max_length=200,
+        validators=[no_bidi_controls],
         help_text=_("La personne de l'ONG qui a recueilli le consentement."),
     )
     decline_reason = models.TextField(_("motif du refus"), blank=True)
@@ -109,8 +113,8 @@ class ReferredPerson(models.Model):
         choices=Relationship.choices,
         default=Relationship.PRINCIPAL,
     )
-    family_name = models.CharField(_("nom"), max_length=100)
-    given_name = models.CharField(_("prénom"), max_length=100)
+    family_name = models.CharField(_("nom"), max_length=100, validators=[no_bidi_controls])
+    given_name = models.CharField(_("prénom"), max_length=100, validators=[no_bidi_controls])
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
     birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     age = models.PositiveIntegerField(_("âge"), null=True, blank=True)

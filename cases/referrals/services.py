@@ -24,7 +24,7 @@ from avrr.models import Organisation, User
 from avrr.outbox import outbox_enqueue
 from avrr.sequences import sequence_next
 from avrr.services import audit_record
-from avrr.texts import texts_too_long
+from avrr.texts import text_problems
 from avrr.uploads import upload_check
 from cases import services as case_services
 from cases.households import unaccompanied_minor_problems
@@ -121,7 +121,7 @@ def _validate_referral(data: ReferralData, today: date, error: ErrorSink) -> Non
         "contact_phone": data.contact_phone.strip(),
         "consent_taken_by": data.consent_taken_by.strip(),
     }
-    for name, message in texts_too_long(Referral, texts).items():
+    for name, message in text_problems(Referral, texts).items():
         error(name, message)
     if data.urgency not in Urgency.values:
         error("urgency", _("Urgence inconnue."))
@@ -156,7 +156,7 @@ def _person_problems(index: int, person: ReferredPersonData, today: date) -> lis
     }
     problems = [
         _("Personne %(index)s — %(problem)s") % {"index": index, "problem": problem}
-        for problem in texts_too_long(ReferredPerson, texts).values()
+        for problem in text_problems(ReferredPerson, texts).values()
     ]
     if not person.family_name.strip() or not person.given_name.strip():
         problems.append(_("Personne %(index)s : nom et prénom requis.") % {"index": index})

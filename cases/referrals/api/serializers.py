@@ -11,6 +11,7 @@ from avrr.models import Organisation
 
 # Importing avrr.schema registers the Api-Key security scheme with drf-spectacular.
 from avrr.schema import NamedEnumField
+from avrr.texts import no_bidi_controls
 from cases.api.fields import CountryCodeField
 from cases.models import MAX_AGE, Case, VulnerabilityCode
 from cases.referrals.models import Referral, ReferralStatus, ReferredPerson, Urgency
@@ -229,6 +230,7 @@ class ReferralSubmitSerializer(serializers.Serializer[Any]):
     urgency = _urgency_field(default=Urgency.NORMAL)
     contact_phone = serializers.CharField(
         max_length=32,
+        validators=[no_bidi_controls],
         allow_blank=True,
         default="",
         help_text=_("Téléphone où joindre la personne."),
@@ -243,6 +245,7 @@ class ReferralSubmitSerializer(serializers.Serializer[Any]):
     )
     consent_taken_by = serializers.CharField(
         max_length=200,
+        validators=[no_bidi_controls],
         allow_blank=True,
         default="",
         help_text=_("Obligatoire : la personne de l'ONG qui a recueilli le consentement."),

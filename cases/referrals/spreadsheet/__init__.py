@@ -6,7 +6,6 @@ The file format, and how a checked file is submitted: docs/referral-spreadsheet.
 from cases.referrals.spreadsheet.columns import COLUMNS as COLUMNS
 from cases.referrals.spreadsheet.columns import Column as Column
 from cases.referrals.spreadsheet.countries import country_code as country_code
-from cases.referrals.spreadsheet.reading import MAX_BYTES as MAX_BYTES
 from cases.referrals.spreadsheet.reading import MAX_ROWS as MAX_ROWS
 from cases.referrals.spreadsheet.results import ImportResult as ImportResult
 from cases.referrals.spreadsheet.results import RowError as RowError

@@ -1,14 +1,12 @@
 """A cell's value as the file gives it, and how it reads as text, a date or an age."""
 
 import re
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 
 from django.utils.translation import gettext as _
 
+from avrr.spreadsheets import Cell as Cell
 from cases.models import MAX_AGE
-
-# What openpyxl gives for a cell (a CSV gives only text).
-Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 
 class CellError(Exception):

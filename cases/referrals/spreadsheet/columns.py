@@ -5,11 +5,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.db.models import Model
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
 from cases.models import Relationship, Sex
-from cases.referrals.models import Urgency
+from cases.referrals.models import Referral, ReferredPerson, Urgency
 
 
 @dataclass(frozen=True)
@@ -17,7 +18,9 @@ class Column:
     """A column: its English header (the template's) and its French one.
 
     `per_household` values are read on a household's first row only; a `max_length` of 0
-    sets no limit; `help` explains the column on the template's help sheet.
+    sets no limit; `model` is the model whose field of the column's name the column fills,
+    whose rules on direction controls it follows (`avrr.texts`); `help` explains the column
+    on the template's help sheet.
     """
 
     name: str
@@ -26,6 +29,7 @@ class Column:
     help: Promise
     per_household: bool = False
     max_length: int = 0
+    model: type[Model] | None = None
 
 
 COLUMNS = (
@@ -39,8 +43,22 @@ COLUMNS = (
             "est référée seule."
         ),
     ),
-    Column("family_name", "nom", True, gettext_lazy("Nom de famille."), max_length=100),
-    Column("given_name", "prenom", True, gettext_lazy("Prénom(s)."), max_length=100),
+    Column(
+        "family_name",
+        "nom",
+        True,
+        gettext_lazy("Nom de famille."),
+        max_length=100,
+        model=ReferredPerson,
+    ),
+    Column(
+        "given_name",
+        "prenom",
+        True,
+        gettext_lazy("Prénom(s)."),
+        max_length=100,
+        model=ReferredPerson,
+    ),
     Column("sex", "sexe", True, gettext_lazy("M (homme, aussi H) ou F (femme).")),
     Column(
         "date_of_birth",
@@ -110,6 +128,7 @@ COLUMNS = (
         gettext_lazy("Téléphone pour joindre la personne ou le foyer."),
         per_household=True,
         max_length=32,
+        model=Referral,
     ),
     Column(
         "office",
@@ -135,6 +154,7 @@ COLUMNS = (
         gettext_lazy("Nom de la personne de l'ONG qui a recueilli ce consentement."),
         per_household=True,
         max_length=200,
+        model=Referral,
     ),
 )
 BY_NAME = {column.name: column for column in COLUMNS}

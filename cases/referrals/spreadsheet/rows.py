@@ -7,6 +7,7 @@ from typing import TypeVar
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from avrr.texts import bidi_controls_message, has_bidi_controls, refuses_bidi_controls
 from cases.referrals.spreadsheet.cells import Cell, CellError, cell_date, cell_text
 from cases.referrals.spreadsheet.columns import BY_NAME
 from cases.referrals.spreadsheet.results import RowError
@@ -63,25 +64,27 @@ class Row:
 
     def required_text(self, name: str) -> str:
         value = self.text(name)
-        column = BY_NAME[name]
         if not value:
             self.error(name, _("Cette case est obligatoire."))
+        else:
+            self._check_text(name, value)
+        return value
+
+    def optional_text(self, name: str) -> str:
+        value = self.text(name)
+        self._check_text(name, value)
+        return value
+
+    def _check_text(self, name: str, value: str) -> None:
+        column = BY_NAME[name]
+        refuses = column.model is not None and refuses_bidi_controls(column.model, name)
+        if refuses and has_bidi_controls(value):
+            self.error(name, bidi_controls_message())
         elif column.max_length and len(value) > column.max_length:
             self.error(
                 name,
                 _("Texte trop long : %(max)s caractères au plus.") % {"max": column.max_length},
             )
-        return value
-
-    def optional_text(self, name: str) -> str:
-        value = self.text(name)
-        column = BY_NAME[name]
-        if column.max_length and len(value) > column.max_length:
-            self.error(
-                name,
-                _("Texte trop long : %(max)s caractères au plus.") % {"max": column.max_length},
-            )
-        return value
 
     def past_date(self, name: str, *, required: bool) -> date | None:
         value = self.checked(name, cell_date)

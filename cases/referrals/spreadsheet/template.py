@@ -10,11 +10,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from avrr.exports import xlsx_append
+from avrr.spreadsheets import SpreadsheetLimits
 from cases.models import Relationship, VulnerabilityCode
 from cases.referrals.models import Urgency
 from cases.referrals.spreadsheet.cells import Cell
 from cases.referrals.spreadsheet.columns import COLUMNS
-from cases.referrals.spreadsheet.reading import MAX_BYTES, MAX_ROWS
+from cases.referrals.spreadsheet.reading import MAX_ROWS
 
 _EXAMPLE_CONSENT = date(2025, 1, 10)
 
@@ -76,7 +78,7 @@ def _help_rows() -> Iterator[list[str]]:
             "Une ligne par personne. Les en-têtes peuvent être écrits en anglais ou en français. "
             "Dates : AAAA-MM-JJ ou JJ/MM/AAAA. %(max)s lignes et %(size)s Mo au plus par fichier."
         )
-        % {"max": MAX_ROWS, "size": MAX_BYTES // (1024 * 1024)},
+        % {"max": MAX_ROWS, "size": SpreadsheetLimits.from_settings().max_bytes // (1024 * 1024)},
     ]
     yield []
     yield [_("Codes de vulnérabilité (vulnerabilities)"), "", "", _("Signification")]
@@ -118,9 +120,9 @@ def referral_template_xlsx() -> bytes:
 
 def _fill_referrals_sheet(sheet: Worksheet) -> None:
     sheet.title = "Referrals"
-    sheet.append([column.name for column in COLUMNS])
+    xlsx_append(sheet, [column.name for column in COLUMNS])
     for example in example_rows():
-        sheet.append([example.get(column.name) for column in COLUMNS])
+        xlsx_append(sheet, [example.get(column.name) for column in COLUMNS])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for index, column in enumerate(COLUMNS, start=1):
@@ -134,7 +136,7 @@ def _fill_referrals_sheet(sheet: Worksheet) -> None:
 
 def _fill_help_sheet(help_sheet: Worksheet) -> None:
     for line in _help_rows():
-        help_sheet.append(line)
+        xlsx_append(help_sheet, line)
     for cell in help_sheet[1]:
         cell.font = Font(bold=True)
     for letter, width in (("A", 34), ("B", 28), ("C", 24), ("D", 90)):

@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from avrr.models import Organisation
+from avrr.spreadsheets import Upload
 from cases.referrals.models import Urgency
 from cases.referrals.services import ReferralData, ReferredPersonData
 from cases.referrals.spreadsheet.cells import Cell, cell_text
 from cases.referrals.spreadsheet.columns import COLUMNS, HEADERS, URGENCIES, as_key, choices
 from cases.referrals.spreadsheet.people import read_person, read_relationship
-from cases.referrals.spreadsheet.reading import Rows, Upload, is_blank, read_rows
+from cases.referrals.spreadsheet.reading import Rows, is_blank, read_rows
 from cases.referrals.spreadsheet.results import ImportResult, RowError
 from cases.referrals.spreadsheet.rows import Columns, Row
 

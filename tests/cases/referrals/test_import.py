@@ -1,6 +1,10 @@
 """Bulk referrals from a spreadsheet: reading CSV and XLSX, checking every row, submitting."""
 
 import io
+import json
+import os
+import subprocess
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -25,6 +29,7 @@ from cases.referrals.spreadsheet import (
     parse_referral_file,
     referral_template_xlsx,
 )
+from tests.avrr.zips import cells_bomb
 from tests.cases.referrals.spreadsheets import template_csv
 
 
@@ -620,3 +625,77 @@ def test_column_limits_are_those_of_the_fields_they_fill(
     model_field = model._meta.get_field(field)
     assert isinstance(model_field, CharField)
     assert limit == model_field.max_length
+
+
+# Files built to exhaust the server --------------------------------------------------------
+
+# Run in a process of its own, so that its peak memory is the upload's alone. Its address
+# space is capped a gigabyte above what it holds once started: a bomb that gets parsed ends
+# in a MemoryError there instead of taking the machine's memory.
+_PARSE_AND_MEASURE = """
+import json, resource, sys
+import django
+django.setup()
+from django.core.files import File
+from cases.referrals.spreadsheet import parse_referral_file
+
+with open("/proc/self/status") as status:
+    vm_kb = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+resource.setrlimit(resource.RLIMIT_AS, ((vm_kb + 1024 * 1024) * 1024, resource.RLIM_INFINITY))
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+with open(sys.argv[1], "rb") as upload:
+    result = parse_referral_file(File(upload, name="bomb.xlsx"), filename="bomb.xlsx")
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(json.dumps({"grown_kb": after - before, "errors": [str(e) for e in result.errors]}))
+"""
+
+
+def test_a_spreadsheet_bomb_is_refused_before_it_is_expanded(tmp_path: Path) -> None:
+    # 1.7 MB on disk, 1.5 GB of repeated cells in one row once expanded.
+    bomb = tmp_path / "bomb.xlsx"
+    cells_bomb(bomb, expanded_bytes=1_500_000_000)
+    assert bomb.stat().st_size < 2 * 1024 * 1024
+
+    run = subprocess.run(
+        [sys.executable, "-c", _PARSE_AND_MEASURE, str(bomb)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "avrr.settings"},
+        check=False,
+    )
+
+    assert run.returncode == 0, run.stderr[-2000:]
+    measured = json.loads(run.stdout.strip().splitlines()[-1])
+    assert measured["grown_kb"] < 100 * 1024
+    assert measured["errors"] == [
+        "Une fois décompressé, le classeur dépasserait 20 Mo, la limite : découpez-le en "
+        "plusieurs fichiers."
+    ]
+
+
+def test_a_workbook_compressed_like_a_bomb_is_refused(tmp_path: Path) -> None:
+    # Within the size limits, but no spreadsheet program compresses its sheets so much.
+    path = tmp_path / "dense.xlsx"
+    cells_bomb(path, expanded_bytes=15_000_000, cells_per_row=3)
+
+    result = parse_referral_file(path.read_bytes(), filename="dense.xlsx")
+
+    assert [error.message for error in result.errors] == [
+        "Le classeur est compressé plus de 100 fois, la limite : ce n'est pas un classeur "
+        "ordinaire. Enregistrez-le de nouveau depuis Excel."
+    ]
+
+
+def test_a_workbook_with_too_many_rows_is_refused_with_the_limit(
+    office_rabat: Organisation,
+) -> None:
+    # Rows of nothing but a space: not blank to the sheet, so read one by one.
+    header: list[object] = [column.name for column in COLUMNS]
+    content = xlsx_bytes([header] + [[" "]] * 10_000)
+
+    result = parse_referral_file(content, filename="long.xlsx")
+
+    assert [error.message for error in result.errors] == [
+        "Le fichier compte plus de 10000 lignes, la limite : découpez-le en plusieurs fichiers."
+    ]
