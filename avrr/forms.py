@@ -92,7 +92,13 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(
-            attrs={"placeholder": DATE_PLACEHOLDER, "autocomplete": "off", **(attrs or {})},
+            # Left to right in Arabic too, as dates are shown: day first, on the left.
+            attrs={
+                "placeholder": DATE_PLACEHOLDER,
+                "autocomplete": "off",
+                "dir": "ltr",
+                **(attrs or {}),
+            },
             format=DATE_ENTRY_FORMAT,
         )
 
