@@ -10,6 +10,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from avrr.client_address import client_address
 from avrr.models import User
 
 
@@ -41,3 +42,7 @@ class OrganisationRateThrottle(SimpleRateThrottle):
         else:
             ident = f"address-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request: Request) -> str:
+        # DRF's own reads X-Forwarded-For whoever sent it.
+        return client_address(request._request) or ""

@@ -115,6 +115,7 @@ def test_home_query_count_without_rows(
     client.force_login(request.getfixturevalue(role_fixture))
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("home")).status_code == 200
-    # Pinned: reading the session and the user, saving the session (savepoint, update,
-    # release); their panels read nothing.
-    assert len(queries) == 5
+    # Pinned: reading the session and the user, their second factor (the device that
+    # verified the session, or whether they have one), saving the session (savepoint,
+    # update, release); their panels read nothing.
+    assert len(queries) == 6
