@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from avrr.api_keys import api_key_revoke
 from avrr.audit import action_choices, action_label
 from avrr.models import ApiKey, AuditEvent, Organisation, User
-from avrr.services import audit_record, user_sync_role
+from avrr.services import audit_record, user_otp_remove, user_sync_role
 
 
 def _changed_fields(form: ModelForm[Any]) -> dict[str, Any]:
@@ -60,6 +60,16 @@ class AvrrUserAdmin(UserAdmin[User]):
         ),
     )
     readonly_fields = ["last_login", "date_joined"]
+    actions = ["reset_two_steps"]
+
+    @admin.action(
+        description=_("Réinitialiser la vérification en deux étapes (téléphone perdu)"),
+        permissions=["change"],
+    )
+    def reset_two_steps(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """The users enrol again at their next sign-in (or may, if their role allows)."""
+        for user in queryset:
+            user_otp_remove(actor=request.user, user=user)  # type: ignore[arg-type]
 
     def save_model(
         self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool

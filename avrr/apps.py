@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +38,14 @@ class AvrrConfig(AppConfig):
 
     def ready(self) -> None:
         from avrr import signals  # noqa: F401  (connects the authentication audit)
+        from avrr.roles import Role
+
+        unknown = set(settings.OTP_REQUIRED_ROLES) - set(Role.values)
+        if unknown:
+            raise ImproperlyConfigured(
+                f"OTP_REQUIRED_ROLES: unknown roles {', '.join(sorted(unknown))}"
+                f" (expected: {', '.join(Role.values)} or none)"
+            )
 
         post_migrate.connect(_ensure_role_groups, sender=self)
         _register_navigation()

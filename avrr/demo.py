@@ -1,15 +1,17 @@
 """Demo organisations and one demo user per role, for trying the application out."""
 
+import dataclasses
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.module_loading import import_string
 
 from avrr.models import Organisation, User
 from avrr.roles import Role
-from avrr.services import user_create, user_set_password
+from avrr.services import user_create, user_otp_provision, user_set_password
+from avrr.two_steps import secret_text
 
 DEMO_ORGANISATIONS = [
     ("OIM Rabat", "RBA", Organisation.Kind.IOM_OFFICE, "MA", True),
@@ -31,17 +33,22 @@ DEMO_USERS = [
 ]
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class DemoLogin:
     username: str
     password: str
     role: Role
     organisation: str
+    # For the roles that must use two-step verification: the authenticator's key to add
+    # to an application, and recovery codes for signing in without one.
+    totp_key: str = ""
+    recovery_codes: tuple[str, ...] = ()
 
 
 @transaction.atomic
 def demo_seed() -> list[DemoLogin]:
-    """Create what is missing, and give every demo user a fresh random password."""
+    """Create what is missing, and give every demo user a fresh random password (and, where
+    the role requires two-step verification, a fresh authenticator key and recovery codes)."""
     organisations = {}
     for name, code, kind, country, operational in DEMO_ORGANISATIONS:
         organisations[code], _ = Organisation.objects.get_or_create(
@@ -58,7 +65,7 @@ def demo_seed() -> list[DemoLogin]:
         password = secrets.token_urlsafe(12)
         user = User.objects.filter(username=username).first()
         if user is None:
-            user_create(
+            user = user_create(
                 actor=None,
                 username=username,
                 password=password,
@@ -70,7 +77,13 @@ def demo_seed() -> list[DemoLogin]:
             )
         else:
             user_set_password(actor=None, user=user, password=password)
-        logins.append(DemoLogin(username, password, role, organisations[code].name))
+        login = DemoLogin(username, password, role, organisations[code].name)
+        if role in settings.OTP_REQUIRED_ROLES:
+            device, recovery_codes = user_otp_provision(actor=None, user=user)
+            login = dataclasses.replace(
+                login, totp_key=secret_text(device), recovery_codes=tuple(recovery_codes)
+            )
+        logins.append(login)
     return logins
 
 

@@ -184,3 +184,26 @@ class TextLimitsMixin:
             return refuses_bidi_controls(self.text_model, name)
         except FieldDoesNotExist:
             return False
+
+
+class OtpCodeForm(BootstrapMixin, forms.Form):
+    """The six digits an authenticator application shows."""
+
+    code = forms.CharField(
+        label=_("Code à 6 chiffres"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+        help_text=_("Le code affiché par votre application d'authentification."),
+    )
+
+
+class RecoveryCodeForm(BootstrapMixin, forms.Form):
+    """One of the single-use recovery codes, when the phone is not at hand."""
+
+    recovery_code = forms.CharField(
+        label=_("Code de secours"),
+        max_length=24,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

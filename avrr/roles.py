@@ -36,6 +36,9 @@ ROLE_DEFAULT_PERMISSIONS: dict[Role, list[str]] = {
         "authtoken.delete_tokenproxy",
         "avrr.view_apikey",
         "avrr.change_apikey",
+        # Failed sign-ins: deleting them lifts a lock-out (avrr/lockout.py).
+        "axes.view_accessattempt",
+        "axes.delete_accessattempt",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
     ],

@@ -5,6 +5,7 @@ This module knows users, organisations and roles, and nothing of the apps built 
 
 from typing import Protocol
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 
@@ -88,3 +89,10 @@ def referring_organisation(user: AnyUser) -> Organisation | None:
 def can_use_admin_site(user: AnyUser) -> bool:
     current = active_user(user)
     return current is not None and (current.is_superuser or current.role == Role.ADMIN)
+
+
+def must_use_two_steps(user: AnyUser) -> bool:
+    """Whether the user's role requires the second step (settings.OTP_REQUIRED_ROLES): such
+    users reach no page before they have enrolled, and may not turn it off."""
+    current = active_user(user)
+    return current is not None and current.role in settings.OTP_REQUIRED_ROLES

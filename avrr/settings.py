@@ -8,6 +8,7 @@ import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django_countries.data import COUNTRIES
 
+from avrr.client_address import parse_networks
 from avrr.env import env_bool, env_int, env_list, env_str, env_time_zone
 from avrr.money import env_currencies
 
@@ -46,6 +47,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "bootstrap",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "avrr",
     "cases",
     "cases.referrals",
@@ -61,7 +65,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "avrr.middleware.TwoStepMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -128,13 +134,33 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # down (the same for the lock-outs below).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# The proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# the TLS proxy in front of the application. None by default: the connection's address.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+parse_networks(TRUSTED_PROXIES)
+
+# Sign-in throttling (avrr/lockout.py): failures per client address, and per account from
+# the addresses that failed on it, over the cool-off; tries while locked do not extend it.
 AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
 AXES_COOLOFF_TIME = env_int("LOGIN_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "avrr.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "avrr.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+
+# Two-step verification (README, "Two-step verification"): the roles that must use it; the
+# others may. Role values, comma-separated; `none` for no role.
+OTP_REQUIRED_ROLES = env_list(
+    "OTP_REQUIRED_ROLES", ["admin", "supervisor", "reintegration_officer"]
+)
+if OTP_REQUIRED_ROLES == ["none"]:
+    OTP_REQUIRED_ROLES = []
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "RVA")
 
 # Languages: French first, then English and Arabic (right-to-left).
 LANGUAGE_CODE = "fr"

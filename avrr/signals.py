@@ -6,6 +6,7 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 from django.http import HttpRequest
 
+from avrr.client_address import client_address
 from avrr.models import User
 from avrr.services import audit_record
 
@@ -13,7 +14,7 @@ from avrr.services import audit_record
 def _client_ip(request: HttpRequest | None) -> str | None:
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_address(request)
 
 
 @receiver(user_logged_in)

@@ -21,6 +21,7 @@ from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 from rest_framework.views import APIView
 
+from avrr.client_address import client_address
 from avrr.models import RateCounter, User
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,10 @@ class OrganisationRateThrottle(SimpleRateThrottle):
         else:
             ident = f"address-{self.get_ident(request)}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
+
+    def get_ident(self, request: Request) -> str:
+        # DRF's own reads X-Forwarded-For whoever sent it.
+        return client_address(request._request) or ""
 
     def allow_request(self, request: Request, view: APIView) -> bool:
         self.database_wait = None

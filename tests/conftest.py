@@ -10,7 +10,10 @@ from collections.abc import Iterator
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.client import ClientMixin
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from pytest_django import Settings
 
 from avrr.celery import app as celery_app
@@ -56,6 +59,24 @@ def french_by_default() -> Iterator[None]:
 def fast_password_hashing(settings: Settings) -> None:
     """Personas are created in most tests; the production hasher is deliberately slow."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def force_login_gives_the_code_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A test client's `force_login` signs in all the way: a user with an authenticator has
+    given a code too, as after the second step (tests/avrr/test_two_steps.py goes through
+    that step itself; so do the browser tests)."""
+    force_login = ClientMixin.force_login
+
+    def force_login_with_code(client: ClientMixin, user: User, backend: str | None = None) -> None:
+        force_login(client, user, backend)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login_with_code)
 
 
 @pytest.fixture(autouse=True)

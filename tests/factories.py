@@ -1,8 +1,12 @@
+import time
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import factory
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from avrr.models import Organisation, User
 from avrr.roles import Role
@@ -46,6 +50,25 @@ class UserFactory(factory.django.DjangoModelFactory[User]):
         if create:
             user.save(update_fields=["password"])
             user_sync_role(user=user)
+
+    @factory.post_generation
+    def authenticator(user: User, create: bool, extracted: bool | None, **kwargs: Any) -> None:
+        """Users whose role requires two-step verification have enrolled an authenticator
+        (`authenticator=False`: not yet)."""
+        wanted = extracted if extracted is not None else user.role in settings.OTP_REQUIRED_ROLES
+        if create and wanted and not TOTPDevice.objects.filter(user=user).exists():
+            TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+
+
+def authenticator_code(user: User) -> str:
+    """The code the user's authenticator application shows: the current one, or the next
+    one when the current one was already used (a code is accepted once)."""
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    if totp.t() <= device.last_t:
+        totp.time += (device.last_t - totp.t() + 1) * device.step
+    return f"{totp.token():0{device.digits}d}"
 
 
 def person_data(**overrides: Any) -> "PersonData":

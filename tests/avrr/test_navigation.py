@@ -47,7 +47,8 @@ def test_home_query_count(
     client: Client, caseworker: User, django_assert_num_queries: DjangoAssertNumQueries
 ) -> None:
     client.force_login(caseworker)
-    # Read the session, the user with their organisation; the caseworker's work list (empty:
-    # one query); save the session (savepoint, update, release).
-    with django_assert_num_queries(6):
+    # Read the session, the user with their organisation; whether they enrolled an
+    # authenticator (two-step verification); the caseworker's work list (empty: one query);
+    # save the session (savepoint, update, release).
+    with django_assert_num_queries(7):
         client.get(reverse("home"))

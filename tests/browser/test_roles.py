@@ -3,13 +3,14 @@
 from pathlib import Path
 
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from avrr.models import User
 from avrr.roles import Role
 from tests.avrr.test_navigation import EXPECTED_NAVIGATION
-from tests.factories import PERSONA_PASSWORD
+from tests.factories import PERSONA_PASSWORD, authenticator_code
 from tests.fixtures.page_checks import EXEMPT_PATH_PREFIXES
 from tests.fixtures.screen import assert_no_cell_overflows
 
@@ -24,10 +25,16 @@ NAV_LABELS_FR = {
 
 
 def sign_in(page: Page, live_server: LiveServer, username: str) -> None:
+    """Password, then (for a user with an authenticator) the code it shows now."""
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("#id_username", username)
     page.fill("#id_password", PERSONA_PASSWORD)
     page.click("button[type=submit]:has-text('Se connecter')")
+    user = User.objects.get(username=username)
+    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+        expect(page.get_by_role("heading", name="Vérification en deux étapes")).to_be_visible()
+        page.get_by_label("Code à 6 chiffres").fill(authenticator_code(user))
+        page.click("button[type=submit]:has-text('Vérifier')")
     expect(page.get_by_test_id("role")).to_be_visible()
 
 

@@ -229,13 +229,14 @@ def test_mission_with_no_returnee_is_told_so(client: Client, reintegration_offic
 
 # Query counts -------------------------------------------------------------------------
 
-# Pinned: a change here is a decision. Each includes reading the session and the user, and
-# saving the session (savepoint, update, release): 5.
+# Pinned: a change here is a decision. Each includes reading the session and the user, their
+# second factor (the device that verified the session, or whether they have one), and saving
+# the session (savepoint, update, release): 6.
 HOME_QUERIES = {
-    "caseworker": 7,  # + the work list, its principals
-    "supervisor": 12,  # + other offices' link requests, referrals to triage, overdue cases and
+    "caseworker": 8,  # + the work list, its principals
+    "supervisor": 13,  # + other offices' link requests, referrals to triage, overdue cases and
     # principals, team, work list (2)
-    "reintegration_officer": 7,  # + returnees, their principals
+    "reintegration_officer": 8,  # + returnees, their principals
 }
 
 

@@ -237,10 +237,11 @@ def test_attachment_download_is_traced(client: Client, caseworker: User, case: C
     ).exists()
 
 
-# Pinned: a change here is a decision. Both include reading the session and the user,
-# and saving the session (savepoint, update, release).
-LIST_QUERIES = 10  # + filter choices (2), count, cases, principals
-DETAIL_QUERIES = 16  # + case, people, vulnerabilities, link requests, records (4), audit,
+# Pinned: a change here is a decision. Both include reading the session and the user, their
+# second factor (the device that verified the session, or whether they have one), and
+# saving the session (savepoint, update, release).
+LIST_QUERIES = 11  # + filter choices (2), count, cases, principals
+DETAIL_QUERIES = 17  # + case, people, vulnerabilities, link requests, records (4), audit,
 # timeline, notes
 
 

@@ -185,13 +185,14 @@ def test_ngo_with_no_referral_is_told_so_and_can_refer(client: Client, ngo_refer
 
 # Query counts -------------------------------------------------------------------------
 
-# Pinned: a change here is a decision. Each includes reading the session and the user, and
-# saving the session (savepoint, update, release): 5.
+# Pinned: a change here is a decision. Each includes reading the session and the user, their
+# second factor (the device that verified the session, or whether they have one), and saving
+# the session (savepoint, update, release): 6.
 HOME_QUERIES = {
-    "ngo_referrer": 7,  # + referrals waiting for IOM, referrals answered lately
+    "ngo_referrer": 8,  # + referrals waiting for IOM, referrals answered lately
     # + other offices' link requests (none), referrals to triage, overdue cases (none, so no
     # principals), team, work list (none)
-    "supervisor": 10,
+    "supervisor": 11,
 }
 
 
