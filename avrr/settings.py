@@ -151,7 +151,6 @@ AXES_HANDLER = "avrr.lockout.LockoutHandler"
 AXES_CLIENT_IP_CALLABLE = "avrr.client_address.client_address"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 
 # Two-step verification (README, "Two-step verification"): the roles that must use it; the
 # others may. Role values, comma-separated; `none` for no role.
