@@ -8,8 +8,7 @@ from django.db.models import Model
 from django.http import Http404
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, serializers, viewsets
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -49,15 +48,6 @@ class CurrentUserView(APIView):
 # Plumbing shared by every app's API ---------------------------------------------------
 
 _M = TypeVar("_M", bound=Model)
-
-RESPONSE_400 = OpenApiResponse(
-    OpenApiTypes.OBJECT,
-    description=_(
-        "Données refusées : les messages par champ, ou sous « non_field_errors » pour "
-        "l'ensemble. Rien n'est enregistré."
-    ),
-)
-RESPONSE_403 = OpenApiResponse(description=_("Cette action n'est pas permise à cet utilisateur."))
 
 
 def schema_tag(name: Promise) -> str:

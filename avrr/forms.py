@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_stubs_ext import StrOrPromise
 
-from avrr.texts import no_bidi_controls, refuses_bidi_controls, too_long_message
+from avrr.texts import no_bidi_controls, refuses_bidi_controls, too_long_error
 
 
 class BootstrapMixin:
@@ -147,9 +147,7 @@ class _TextLimit:
 
     def __call__(self, value: str) -> None:
         if len(value) > self.limit:
-            raise forms.ValidationError(
-                too_long_message(self.label, self.limit, len(value)), code="max_length"
-            )
+            raise too_long_error(self.label, self.limit, len(value))
 
 
 class TextLimitsMixin:

@@ -8,7 +8,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import CharField, Field, Model
 from django.utils.text import capfirst
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+TOO_LONG = _("« %(field)s » : %(limit)s caractères au plus (le texte en compte %(length)s).")
 
 # Unicode's bidirectional embeddings, overrides and isolates, and the left-to-right,
 # right-to-left and Arabic letter marks. Invisible, they make a name or a number display
@@ -24,7 +27,7 @@ def has_bidi_controls(value: str) -> bool:
 
 
 def bidi_controls_message() -> str:
-    return _(
+    return gettext(
         "Le texte contient un caractère invisible qui change le sens d'affichage : "
         "retapez-le au clavier plutôt que de le copier-coller."
     )
@@ -43,11 +46,16 @@ def refuses_bidi_controls(model: type[Model], name: str) -> bool:
 
 
 def too_long_message(label: str, limit: int, length: int) -> str:
-    return _("« %(field)s » : %(limit)s caractères au plus (le texte en compte %(length)s).") % {
-        "field": label,
-        "limit": limit,
-        "length": length,
-    }
+    return str(TOO_LONG) % {"field": label, "limit": limit, "length": length}
+
+
+def too_long_error(label: str, limit: int, length: int) -> ValidationError:
+    """The same message as a form's error: the message stays a %-format and the label in
+    `params`, so that whoever fills it in (Django, django-filter) never reads a % of the
+    label as a placeholder."""
+    return ValidationError(
+        TOO_LONG, code="max_length", params={"field": label, "limit": limit, "length": length}
+    )
 
 
 def text_problems(model: type[Model], values: Mapping[str, Any]) -> dict[str, str]:
@@ -61,7 +69,7 @@ def text_problems(model: type[Model], values: Mapping[str, Any]) -> dict[str, st
             continue
         label = str(capfirst(model_field.verbose_name))
         if refuses_bidi_controls(model, name) and has_bidi_controls(value):
-            problems[name] = _("« %(field)s » : %(problem)s") % {
+            problems[name] = gettext("« %(field)s » : %(problem)s") % {
                 "field": label,
                 "problem": bidi_controls_message(),
             }

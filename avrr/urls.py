@@ -12,6 +12,8 @@ api_v1: list[URLPattern | URLResolver] = [
     path("", include("cases.referrals.api.urls")),
 ]
 
+handler404 = "avrr.views.page_not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("health/", views.health, name="health"),

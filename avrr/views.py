@@ -13,9 +13,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language
+from rest_framework.exceptions import NotFound
 
 from avrr import rules, two_steps
 from avrr.forms import OtpCodeForm, RecoveryCodeForm
@@ -41,6 +43,14 @@ def health(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "down", "checks": states},
         status=200 if healthy else 503,
     )
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """An address under /api/ that names nothing is answered as the API answers a record
+    out of reach: in JSON, with DRF's message. Any other, with the site's page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 @login_required

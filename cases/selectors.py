@@ -15,10 +15,13 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 from django_filters.fields import MultipleChoiceField
+from drf_spectacular.utils import extend_schema_field
 
+from avrr.filters import ReachableChoiceFilter
 from avrr.forms import CountryGroups, DateInput, FilterForm, country_groups
 from avrr.models import AuditEvent, Organisation, User
 from cases import access
+from cases.api.fields import CountryCodeField
 from cases.models import (
     ENDED_STATUSES,
     PRE_DEPARTURE_STATUSES,
@@ -179,7 +182,9 @@ def caseload(cases: QuerySet[Case]) -> QuerySet[Any, Any]:
 
 def country_code_validator(value: str) -> None:
     if value not in countries:
-        raise ValidationError(_("Pays inconnu : %(code)s.") % {"code": value})
+        # The value goes in `params`, never into the message itself: the message is a
+        # %-format that django-filter, like Django, fills in with `params`.
+        raise ValidationError(_("Pays inconnu : %(code)s."), params={"code": value})
 
 
 CASE_NUMBER = re.compile(r"^[A-Z]{2}-[A-Z0-9]{2,12}-\d{4}-\d{1,6}$", re.IGNORECASE)
@@ -204,12 +209,12 @@ class CaseFilter(django_filters.FilterSet):
     )
     # Status is a column of the case: no DISTINCT needed (it costs a sort of every column).
     status = AnyOfFilter(label=_("Statut"), choices=CaseStatus.choices, distinct=False)
-    office = django_filters.ModelChoiceFilter(
+    office = ReachableChoiceFilter(
         label=_("Bureau"),
         queryset=Organisation.objects.none(),
         empty_label=_("Tous"),
     )
-    assigned_to = django_filters.ModelChoiceFilter(
+    assigned_to = ReachableChoiceFilter(
         label=_("Agent·e"), queryset=User.objects.none(), empty_label=_("Tous")
     )
     mine = django_filters.BooleanFilter(label=_("Mes dossiers"), method="only_mine")
@@ -293,6 +298,8 @@ class CaseFilter(django_filters.FilterSet):
             return queryset
         return queryset.filter(assigned_to=self.request.user if self.request else None)
 
+    # The schema offers the codes the filter accepts, as it does for a person's nationality.
+    @extend_schema_field(CountryCodeField)
     def with_nationality(self, queryset: QuerySet[Case], name: str, value: str) -> QuerySet[Case]:
         if self.form.cleaned_data.get("vulnerability"):
             return queryset  # combined with the vulnerability, below

@@ -9,7 +9,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from avrr.api import RESPONSE_400, RESPONSE_403, ServiceViewSet, require, schema_tag
+from avrr.api import ServiceViewSet, require, schema_tag
 from cases import access, services
 from cases.api.filters import AssistanceFilter
 from cases.api.responses import RESPONSE_404_PERSON
@@ -45,8 +45,6 @@ class AssistanceViewSet(ServiceViewSet[Assistance]):
         request=AssistanceSerializer,
         responses={
             201: AssistanceSerializer,
-            400: RESPONSE_400,
-            403: RESPONSE_403,
             404: RESPONSE_404_PERSON,
         },
     )

@@ -13,7 +13,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from avrr.api import RESPONSE_400, RESPONSE_403, ServiceViewSet, require, schema_tag, url_pk
+from avrr.api import ServiceViewSet, require, schema_tag, url_pk
 from cases import access, selectors, services
 from cases.api.responses import RESPONSE_404_CASE
 from cases.api.serializers import (
@@ -67,7 +67,7 @@ class CaseViewSet(ServiceViewSet[Case]):
             "principal·e et les proches qui rentrent avec."
         ),
         request=CaseRegisterSerializer,
-        responses={201: CaseDetailSerializer, 400: RESPONSE_400, 403: RESPONSE_403},
+        responses={201: CaseDetailSerializer},
     )
     def create(self, request: Request) -> Response:
         actor = self.actor
@@ -105,8 +105,6 @@ class CaseViewSet(ServiceViewSet[Case]):
         request=CaseUpdateSerializer,
         responses={
             200: CaseDetailSerializer,
-            400: RESPONSE_400,
-            403: RESPONSE_403,
             404: RESPONSE_404_CASE,
             409: CaseConflictSerializer,
         },
@@ -131,8 +129,6 @@ class CaseViewSet(ServiceViewSet[Case]):
         request=TransitionSerializer,
         responses={
             200: CaseDetailSerializer,
-            400: RESPONSE_400,
-            403: RESPONSE_403,
             404: RESPONSE_404_CASE,
         },
     )
@@ -157,8 +153,6 @@ class CaseViewSet(ServiceViewSet[Case]):
         request=AssignSerializer,
         responses={
             200: CaseDetailSerializer,
-            400: RESPONSE_400,
-            403: RESPONSE_403,
             404: RESPONSE_404_CASE,
         },
     )
@@ -180,8 +174,6 @@ class CaseViewSet(ServiceViewSet[Case]):
         request=PersonCreateSerializer,
         responses={
             201: PersonSerializer,
-            400: RESPONSE_400,
-            403: RESPONSE_403,
             404: RESPONSE_404_CASE,
         },
     )

@@ -4,38 +4,35 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import QuerySet
-from django.utils.translation import gettext_lazy as _
 from django_countries import countries
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from avrr.models import Organisation, User
 from avrr.rules import AnyUser
+from avrr.schema import NamedEnumField
 from cases import access
 
 
-@extend_schema_field(
-    {
-        "type": "string",
-        "pattern": "^[A-Z]{2}$",
-        "description": _("Code pays ISO 3166-1 alpha-2 (ex. GN)."),
-    }
-)
-class CountryCodeField(serializers.ChoiceField):
-    """An ISO 3166-1 alpha-2 country code, accepted in any case.
+class CountryCodeField(NamedEnumField):
+    """An ISO 3166-1 alpha-2 country code among those the deployment offers (django-countries
+    without settings.COUNTRIES_EXCLUDED), accepted in any case.
 
-    Described as a plain string in the schema: an enum of every country, repeated under
-    several field names, would only weigh down the schema.
+    One named enum in the schema (`CountryCodeEnum`), whatever the field's name: a code outside
+    it, such as "AA" or an excluded country, is refused.
     """
 
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(choices=[code for code, _name in countries], **kwargs)
+        super().__init__(
+            enum_name="CountryCodeEnum",
+            choices=[(code, str(name)) for code, name in countries],
+            **kwargs,
+        )
 
     def to_internal_value(self, data: Any) -> str:
         return str(super().to_internal_value(str(data).strip().upper()))
 
     def to_representation(self, value: Any) -> str:
-        return str(value) if value else ""
+        return str(value)
 
 
 class OfficeStaffField(serializers.PrimaryKeyRelatedField):  # type: ignore[type-arg]

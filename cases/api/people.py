@@ -10,7 +10,7 @@ from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from avrr.api import RESPONSE_400, RESPONSE_403, ServiceViewSet, require, schema_tag
+from avrr.api import ServiceViewSet, require, schema_tag
 from cases import access, services
 from cases.api.filters import PersonFilter
 from cases.api.responses import RESPONSE_404_PERSON
@@ -61,8 +61,6 @@ class PersonViewSet(ServiceViewSet[Person]):
         request=PersonUpdateSerializer,
         responses={
             200: PersonSerializer,
-            400: RESPONSE_400,
-            403: RESPONSE_403,
             404: RESPONSE_404_PERSON,
             409: PersonConflictSerializer,
         },

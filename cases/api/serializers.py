@@ -188,7 +188,7 @@ class CaseDetailSerializer(serializers.ModelSerializer[Case]):
         source="assigned_to.username", read_only=True, allow_null=True
     )
     referring_organisation = serializers.SlugRelatedField(  # type: ignore[var-annotated]
-        slug_field="code", read_only=True
+        slug_field="code", read_only=True, allow_null=True
     )
     people = PersonSerializer(many=True, read_only=True)
     assistance = AssistanceSerializer(many=True, read_only=True)

@@ -9,6 +9,7 @@ import django_filters
 from django.db.models import Case, F, Prefetch, Q, QuerySet, Value, When
 from django.utils.translation import gettext_lazy as _
 
+from avrr.filters import ReachableChoiceFilter
 from avrr.forms import DateInput, FilterForm
 from avrr.models import Organisation
 from cases.models import RETURNED_STATUSES, Relationship
@@ -78,7 +79,7 @@ class ReferralFilter(django_filters.FilterSet):
     urgency = django_filters.ChoiceFilter(
         label=_("Urgence"), choices=Urgency.choices, empty_label=_("Toutes")
     )
-    organisation = django_filters.ModelChoiceFilter(
+    organisation = ReachableChoiceFilter(
         label=_("ONG"),
         queryset=Organisation.objects.filter(kind=Organisation.Kind.NGO),
         empty_label=_("Toutes"),

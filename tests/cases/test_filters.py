@@ -265,9 +265,23 @@ def test_office_choices_are_the_users_own_office(
 ) -> None:
     filterset = case_filter(caseworker, {})
     assert list(filterset.form.fields["office"].queryset) == [office_rabat]
-    refused = case_filter(caseworker, {"office": office_oujda.pk})
+    refused = case_filter(caseworker, {"office": "Oujda"})
     assert not refused.is_valid()
     assert "office" in refused.errors
+
+
+@pytest.mark.parametrize("field", ["office", "assigned_to"])
+def test_an_office_or_caseworker_out_of_reach_matches_nothing(
+    supervisor: User,
+    office_oujda: Organisation,
+    other_office_caseworker: User,
+    cases: Cases,
+    field: str,
+) -> None:
+    """Whether it exists elsewhere or not at all: an answer, the same one, not an error."""
+    elsewhere = {"office": office_oujda.pk, "assigned_to": other_office_caseworker.pk}[field]
+    for value in (elsewhere, 0, -7, 10**30):
+        assert found(supervisor, {field: value}, cases) == set()
 
 
 def test_admin_office_choices_are_all_iom_offices(
@@ -299,7 +313,9 @@ def test_assigned_to_choices_are_the_users_colleagues(
         supervisor,
         colleague,
     }
-    refused = case_filter(caseworker, {"assigned_to": other_office_caseworker.pk})
+    # Another office's caseworker is out of reach: nothing matches (see below).
+    assert found(caseworker, {"assigned_to": other_office_caseworker.pk}, cases) == set()
+    refused = case_filter(caseworker, {"assigned_to": "caseworker.oujda"})
     assert not refused.is_valid()
     assert "assigned_to" in refused.errors
 

@@ -201,10 +201,6 @@ class ReferralDetailSerializer(ReferralListSerializer):
         read_only_fields = fields
 
 
-class ErrorSerializer(serializers.Serializer[Any]):
-    detail = serializers.CharField(read_only=True)
-
-
 # Write serializers -------------------------------------------------------------------
 
 

@@ -15,12 +15,12 @@ from drf_spectacular.utils import (
 from rest_framework import status
 from rest_framework.decorators import action
 from rest_framework.generics import get_object_or_404
-from rest_framework.parsers import JSONParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.throttling import BaseThrottle
 
-from avrr.api import RESPONSE_400, RESPONSE_403, ServiceViewSet, require, schema_tag, url_pk
+from avrr.api import ServiceViewSet, require, schema_tag, url_pk
+from avrr.schema import ErrorSerializer
 from avrr.throttling import OrganisationRateThrottle
 from cases.referrals import access, selectors, services
 from cases.referrals.api.idempotency import (
@@ -32,7 +32,6 @@ from cases.referrals.api.idempotency import (
 )
 from cases.referrals.api.serializers import (
     DeclineSerializer,
-    ErrorSerializer,
     ReferralDetailSerializer,
     ReferralListSerializer,
     ReferralSubmitSerializer,
@@ -54,7 +53,8 @@ def _referral_data(validated: dict[str, Any]) -> ReferralData:
 
 
 RESPONSE_404 = OpenApiResponse(
-    description=_("Référencement inexistant, ou hors de portée de cet utilisateur.")
+    ErrorSerializer,
+    description=_("Référencement inexistant, ou hors de portée de cet utilisateur."),
 )
 RESPONSE_400_SUBMIT = OpenApiResponse(
     OpenApiTypes.OBJECT,
@@ -98,7 +98,6 @@ RETRY_AFTER_PARAMETER = OpenApiParameter(
     )
 )
 class ReferralViewSet(ServiceViewSet[Referral]):
-    parser_classes = [JSONParser]
     filter_backends = [DjangoFilterBackend]
     filterset_class = selectors.ReferralFilter
     serializer_class = ReferralListSerializer
@@ -153,7 +152,6 @@ class ReferralViewSet(ServiceViewSet[Referral]):
                 ),
             ),
             400: RESPONSE_400_SUBMIT,
-            403: RESPONSE_403,
             415: RESPONSE_415,
             422: OpenApiResponse(
                 ErrorSerializer,
@@ -211,7 +209,6 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         responses={
             200: ReferralDetailSerializer,
             400: RESPONSE_400_SUBMIT,
-            403: RESPONSE_403,
             404: RESPONSE_404,
             415: RESPONSE_415,
         },
@@ -239,7 +236,6 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         responses={
             200: ReferralDetailSerializer,
             400: RESPONSE_400_STATUS,
-            403: RESPONSE_403,
             404: RESPONSE_404,
         },
     )
@@ -261,7 +257,6 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         responses={
             200: ReferralDetailSerializer,
             400: RESPONSE_400_STATUS,
-            403: RESPONSE_403,
             404: RESPONSE_404,
         },
     )
@@ -284,7 +279,6 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         responses={
             200: ReferralDetailSerializer,
             400: RESPONSE_400_STATUS,
-            403: RESPONSE_403,
             404: RESPONSE_404,
         },
     )
@@ -305,8 +299,6 @@ class ReferralViewSet(ServiceViewSet[Referral]):
         request=DeclineSerializer,
         responses={
             200: ReferralDetailSerializer,
-            400: RESPONSE_400,
-            403: RESPONSE_403,
             404: RESPONSE_404,
         },
     )

@@ -566,6 +566,18 @@ def test_list_filters(
     assert ngo_tool.get(f"{URL}?status=nonsense").status_code == 400
 
 
+@pytest.mark.parametrize("organisation", ["other_ngo", None])
+def test_an_organisation_out_of_reach_matches_nothing(
+    caseworker: User, referral: Referral, organisation: str | None, request: pytest.FixtureRequest
+) -> None:
+    """An NGO without referrals here, or none at all: an empty list, not an error."""
+    pk = request.getfixturevalue(organisation).pk if organisation else 10**30
+    response = _session_client(caseworker).get(f"{URL}?organisation={pk}")
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+    assert _session_client(caseworker).get(f"{URL}?organisation=NGO1").status_code == 400
+
+
 @pytest.mark.parametrize("viewer", ["ngo_referrer", "caseworker"])
 def test_list_query_count_does_not_grow_with_rows(
     viewer: str,

@@ -1,0 +1,194 @@
+"""The API against its own OpenAPI schema, under schemathesis: requests generated from the
+schema (valid and invalid) are sent through Django's WSGI application to the test
+database, by a caseworker signed in with a session and by an NGO's tool with its API key.
+
+No answer may be a server error; every answer must have a status, a content type and a
+body that the schema documents; and a request the schema calls valid must not be refused
+with a 400 or a 422, except where a rule that the schema cannot state decides
+(RULES_BEYOND_THE_SCHEMA). Examples are few and drawn the same way at every run, so that
+the test stays under a minute or two on two cores and fails only when the code changes.
+"""
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+import schemathesis
+from django.core import signals
+from django.core.cache import cache
+from django.db import close_old_connections
+from django.middleware.csrf import get_token
+from django.test import Client, RequestFactory
+from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from hypothesis import HealthCheck, settings
+from pytest_django import Settings
+from schemathesis import Case
+from schemathesis.checks import CheckFunction, not_a_server_error
+from schemathesis.core.transport import Response
+from schemathesis.specs.openapi.checks import (
+    content_type_conformance,
+    positive_data_acceptance,
+    response_schema_conformance,
+    status_code_conformance,
+)
+
+from avrr.api_keys import api_key_create
+from avrr.models import Organisation, User
+from avrr.wsgi import application
+from cases import services
+from cases.models import AssistanceKind
+from cases.models import Case as CaseRecord
+from cases.referrals.services import referral_accept, referral_submit
+from tests.factories import child_data, person_data, referral_data, register_case
+
+# The schema as the API serves it (the same generator), read before any request is sent.
+SCHEMA = schemathesis.openapi.from_dict(
+    json.loads(
+        OpenApiJsonRenderer().render(
+            SchemaGenerator().get_schema(  # type: ignore[no-untyped-call]
+                request=None, public=True
+            ),
+            renderer_context={},
+        )
+    )
+)
+SCHEMA.app = application
+
+CHECKS: list[CheckFunction] = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    positive_data_acceptance,
+]
+
+# Where a request the schema calls valid may still be refused (400): what decides is a
+# rule between fields, a date relative to today, or a record the data must hold.
+RULES_BEYOND_THE_SCHEMA = {
+    ("POST", "/api/v1/cases/"): "one principal applicant; birth date, year or age; the "
+    "referring organisation by referral source; the assignee among the office's staff",
+    ("PATCH", "/api/v1/cases/{id}/"): "dates not in the future; the referring organisation",
+    ("POST", "/api/v1/cases/{id}/transitions/"): "what a status needs first (workflow)",
+    ("POST", "/api/v1/cases/{id}/assign/"): "the assignee among the office's staff",
+    ("POST", "/api/v1/cases/{id}/people/"): "one principal applicant; birth data",
+    ("PATCH", "/api/v1/people/{id}/"): "dates not in the future",
+    ("POST", "/api/v1/assistance/"): "a provider and a currency in use; no future date",
+    ("POST", "/api/v1/referrals/"): "an active IOM office; one principal; consent; "
+    "birth date or age",
+    ("PUT", "/api/v1/referrals/{id}/"): "the same as a submission, while still submitted",
+    ("POST", "/api/v1/referrals/{id}/withdraw/"): "the referral's status",
+    ("POST", "/api/v1/referrals/{id}/review/"): "the referral's status",
+    ("POST", "/api/v1/referrals/{id}/accept/"): "the referral's status",
+    ("POST", "/api/v1/referrals/{id}/decline/"): "the referral's status; a reason",
+}
+
+
+@dataclass(frozen=True)
+class Credentials:
+    session: str
+    csrf: str
+    api_key: str
+
+    def call(self, case: Case[Any], checks: list[CheckFunction]) -> Response:
+        """As the NGO's tool for referrals; as the signed-in caseworker for the rest."""
+        if case.path.startswith("/api/v1/referrals/"):
+            return case.call_and_validate(
+                headers={"Authorization": f"Api-Key {self.api_key}"}, checks=checks
+            )
+        return case.call_and_validate(
+            headers={"X-CSRFToken": self.csrf},
+            cookies={"sessionid": self.session, "csrftoken": self.csrf},
+            checks=checks,
+        )
+
+
+@pytest.fixture
+def wsgi_requests(settings: Settings) -> Iterator[None]:
+    """Requests through the WSGI handler inside the test's transaction, as Django's test
+    client makes them: the connection is not closed at the end of each request."""
+    # werkzeug's test client sends requests to `localhost`.
+    settings.ALLOWED_HOSTS = ["localhost"]
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    cache.clear()  # throttle counts
+    yield
+    cache.clear()
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def credentials(
+    wsgi_requests: None, caseworker: User, ngo_referrer: User, ngo: Organisation
+) -> Credentials:
+    client = Client()
+    client.force_login(caseworker)
+    request = RequestFactory().get("/")
+    get_token(request)
+    _, api_key = api_key_create(actor=None, organisation=ngo, name="Outil de suivi")
+    return Credentials(
+        session=client.cookies["sessionid"].value,
+        csrf=request.META["CSRF_COOKIE"],
+        api_key=api_key,
+    )
+
+
+@pytest.fixture
+def records(
+    caseworker: User, ngo_referrer: User, office_rabat: Organisation
+) -> dict[str, list[int]]:
+    """Something of everything the API shows, so that answers carry every field."""
+    case = register_case(caseworker, person_data(vulnerabilities=["single_parent"]), child_data())
+    principal = case.people.get(relationship="principal")
+    services.assistance_record(
+        actor=caseworker, person=principal, kind=AssistanceKind.FOOD_KIT, given_on=date(2026, 1, 5)
+    )
+    services.counselling_record(
+        actor=caseworker, case=case, held_on=date(2026, 1, 6), topics="Retour"
+    )
+    submitted, _ = referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
+    accepted, _ = referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
+    opened = referral_accept(actor=caseworker, referral=accepted)
+    return {
+        "/api/v1/cases/{id}/": [case.pk, opened.pk],
+        "/api/v1/people/{id}/": list(
+            CaseRecord.objects.filter(pk__in=[case.pk, opened.pk]).values_list("people", flat=True)
+        ),
+        "/api/v1/referrals/{id}/": [submitted.pk, accepted.pk],
+    }
+
+
+@SCHEMA.parametrize()
+@settings(
+    max_examples=10,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    # The fixtures hold the test database's records and credentials for all examples.
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+def test_api_answers_as_its_schema_says(
+    case: Case[Any], credentials: Credentials, records: dict[str, list[int]]
+) -> None:
+    checks = CHECKS
+    if (case.method.upper(), case.path) in RULES_BEYOND_THE_SCHEMA:
+        checks = [check for check in CHECKS if check is not positive_data_acceptance]
+    credentials.call(case, checks)
+
+
+@pytest.mark.parametrize(
+    "path", ["/api/v1/cases/{id}/", "/api/v1/people/{id}/", "/api/v1/referrals/{id}/"]
+)
+def test_records_are_shown_as_the_schema_says(
+    credentials: Credentials, records: dict[str, list[int]], path: str
+) -> None:
+    """Examples rarely hit an id that exists: each kind of record, read as it is."""
+    operation = SCHEMA[path]["GET"]
+    for pk in records[path]:
+        case = operation.Case(path_parameters={"id": pk})
+        response = credentials.call(case, CHECKS)
+        assert response.status_code == 200
