@@ -20,4 +20,4 @@ RUN pybabel compile --domain django --directory locale \
 
 USER avrr
 EXPOSE 8000
-CMD ["gunicorn", "avrr.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "--config", "gunicorn.conf.py", "avrr.wsgi:application"]

@@ -5,6 +5,7 @@ from typing import Any
 
 import dj_database_url
 import django_stubs_ext
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django_countries.data import COUNTRIES
 
@@ -60,6 +61,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise, so that static files keep their long cache and need no policy.
+    "csp.middleware.CSPMiddleware",
+    "avrr.middleware.private_responses",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -353,11 +357,42 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Django's defaults, stated: no referrer to other sites (a page's address holds the search
+# made on it), and no window of another site keeps a handle on ours.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): only the site's own scripts and stylesheets, no
+# inline script, style or event handler, no eval (htmx's is off in templates/base.html), no
+# plugin, never in a frame. Bootstrap draws its icons (select arrows, check marks, the menu
+# button) as data: SVG images. The API documentation relaxes it (avrr/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 
+# No personal data in any log, at any level (avrr/log_filters.py): the filter sits on the
+# loggers whose records carry a request, a template context or SQL values, and on every
+# handler, so that what is printed is clean whichever logger it came from. A handler added
+# here takes the filter too.
+PERSONAL_DATA_LOGGERS = (
+    "django.request",
+    "django.security.csrf",
+    "django.template",
+    "django.db.backends",
+)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"personal_data": {"()": "avrr.log_filters.PersonalDataFilter"}},
     "formatters": {
         "django.server": {
             "()": "django.utils.log.ServerFormatter",
@@ -366,8 +401,12 @@ LOGGING = {
         }
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler"},
-        "django.server": {"class": "logging.StreamHandler", "formatter": "django.server"},
+        "console": {"class": "logging.StreamHandler", "filters": ["personal_data"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["personal_data"],
+        },
     },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
@@ -377,6 +416,12 @@ LOGGING = {
         "django": {"handlers": [], "level": "INFO"},
         # runserver's request lines, in Django's format, once. Configuring "django" resets
         # its children, so this one is configured again as Django does.
-        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+        "django.server": {
+            "handlers": ["django.server"],
+            "level": "INFO",
+            "propagate": False,
+            "filters": ["personal_data"],
+        },
+        **{name: {"filters": ["personal_data"]} for name in PERSONAL_DATA_LOGGERS},
     },
 }

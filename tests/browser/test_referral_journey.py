@@ -1,9 +1,10 @@
 """An NGO refers a woman and her child; an IOM caseworker accepts; the NGO sees `accepted`;
 another NGO sees nothing of it."""
 
+from collections.abc import Callable
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
@@ -25,15 +26,9 @@ def _fill_person(page: Page, index: int, *, relationship: str, given: str, sex: 
     page.select_option(prefix + "nationality", "ML")
 
 
-def _new_page(chromium: Browser) -> Page:
-    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="fr-FR")
-    context.set_default_timeout(10_000)
-    return context.new_page()
-
-
 def test_referral_from_ngo_to_case(
     page: Page,
-    chromium: Browser,
+    new_page: Callable[[], Page],
     live_server: LiveServer,
     transactional_db: None,
     ngo_referrer: User,
@@ -70,7 +65,7 @@ def test_referral_from_ngo_to_case(
     expect(page.get_by_test_id("referral-status")).to_have_text("Soumis")
     referral = Referral.objects.get()
 
-    caseworker_page = _new_page(chromium)
+    caseworker_page = new_page()
     sign_in(caseworker_page, live_server, caseworker.username)
     caseworker_page.get_by_role("link", name="Référencements").click()
     assert_no_cell_overflows(caseworker_page)
@@ -99,7 +94,7 @@ def test_referral_from_ngo_to_case(
     assert referral.status == ReferralStatus.ACCEPTED
 
     UserFactory.create(username="ngo.two", role=Role.NGO_REFERRER, organisation=other_ngo)
-    other_page = _new_page(chromium)
+    other_page = new_page()
     sign_in(other_page, live_server, "ngo.two")
     other_page.goto(f"{live_server.url}/referrals/")
     expect(other_page.get_by_test_id("referral-row")).to_have_count(0)
