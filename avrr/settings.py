@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "avrr",
     "cases",
     "cases.referrals",
+    "cases.departure",
     "reintegration",
     "reporting",
 ]

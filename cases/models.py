@@ -49,6 +49,11 @@ RETURNED_STATUSES = frozenset({CaseStatus.DEPARTED, CaseStatus.REINTEGRATING, Ca
 ENDED_STATUSES = frozenset({CaseStatus.CLOSED, CaseStatus.WITHDRAWN})
 
 
+class TravelMode(models.TextChoices):
+    AIR = "air", _("Avion")
+    LAND = "land", _("Voie terrestre")
+
+
 class ReferralSource(models.TextChoices):
     WALK_IN = "walk_in", _("Spontané (au bureau)")
     NGO = "ngo", _("ONG partenaire")
@@ -115,6 +120,11 @@ class Case(VersionedModel):
     assistance_started_on = models.DateField(_("début de l'assistance"), null=True, blank=True)
     ready_on = models.DateField(_("prêt au départ le"), null=True, blank=True)
     withdrawn_on = models.DateField(_("désistement le"), null=True, blank=True)
+    # Set when the case departs (the departure app), or imported from a register.
+    departed_on = models.DateField(_("parti le"), null=True, blank=True)
+    travel_mode = models.CharField(
+        _("mode de voyage"), max_length=8, choices=TravelMode.choices, blank=True
+    )
     withdrawal_reason = models.TextField(_("motif du désistement"), blank=True)
     justice_decision = models.CharField(
         _("décision du ministère de la Justice"),

@@ -51,7 +51,7 @@ from cases.models import (
     VulnerabilityCode,
 )
 from cases.names import name_key
-from cases.workflow import missing_for, stage_date_field
+from cases.workflow import missing_for, stage_date_field, status_changed
 
 
 def _require(allowed: bool) -> None:
@@ -634,6 +634,7 @@ def case_transition(
         updated.append("withdrawal_reason")
     case.version += 1
     case.save(update_fields=updated)
+    status_changed(case, CaseStatus(previous), actor)
     _audit(
         actor,
         "case.transition",

@@ -1,13 +1,16 @@
 """Which status a case may move to, what must hold first, and what moving records.
 
-Three registries, filled here for the pre-departure stages and by later phases from their
+Four registries, filled here for the pre-departure stages and by later phases from their
 app's `ready()` (`cases` never imports them):
 - `register_transition(from_status, *to_statuses)`: the moves a case may make;
 - `register_guard(to_status, guard)`: each guard looks at a case and returns what is missing
   (a message for the caseworker), or None (e.g. departure needs a ticket, a travel document
   and the exit authorisation);
 - `register_stage_date(status, field_name)`: the Case date stamped the first time a case
-  reaches the status.
+  reaches the status;
+- `register_status_listener(listener)`: called in the transaction of every status change,
+  with the case, its previous status and the actor (e.g. a withdrawal frees a booked
+  ticket; a departure tells the referring NGO).
 """
 
 from collections.abc import Callable
@@ -16,6 +19,7 @@ from django.db.models import DateField
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from avrr.models import User
 from cases.models import UNACCOMPANIED_CODES, Case, CaseStatus, JusticeDecision, Person
 
 Guard = Callable[[Case], str | Promise | None]
@@ -69,6 +73,24 @@ def stage_date_field(status: CaseStatus) -> str | None:
 register_stage_date(CaseStatus.ASSISTING, "assistance_started_on")
 register_stage_date(CaseStatus.READY, "ready_on")
 register_stage_date(CaseStatus.WITHDRAWN, "withdrawn_on")
+
+# Status listeners ---------------------------------------------------------------------
+
+StatusListener = Callable[[Case, CaseStatus, User], None]
+_listeners: list[StatusListener] = []
+
+
+def register_status_listener(listener: StatusListener) -> None:
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
+def status_changed(case: Case, previous: CaseStatus, actor: User) -> None:
+    """Tell each listener, in the transaction of the change: what they do is kept or lost
+    with it."""
+    for listener in _listeners:
+        listener(case, previous, actor)
+
 
 # Guards -------------------------------------------------------------------------------
 

@@ -540,7 +540,7 @@ def test_withdrawal_needs_a_reason(api_client: APIClient, caseworker: User, case
     assert response.json()["withdrawal_reason"] == "Reste au Maroc"
 
 
-@pytest.mark.parametrize("to_status", ["registered", "departed", "nowhere"])
+@pytest.mark.parametrize("to_status", ["registered", "nowhere"])
 def test_transition_to_a_status_no_case_can_reach_is_refused(
     api_client: APIClient, caseworker: User, case: Case, to_status: str
 ) -> None:

@@ -57,11 +57,17 @@ NO_JUSTICE = (
 )
 NO_REASON = "Indiquez le motif du désistement."
 
-# The programme's stages (shared/formats/case-register.md); departure comes in a later phase.
+# The programme's stages (shared/formats/case-register.md); `departed` is the departure
+# app's (cases/departure/workflow.py).
 EXPECTED_TRANSITIONS: dict[CaseStatus, set[CaseStatus]] = {
     CaseStatus.REGISTERED: {CaseStatus.ASSISTING, CaseStatus.WITHDRAWN},
     CaseStatus.ASSISTING: {CaseStatus.READY, CaseStatus.WITHDRAWN},
-    CaseStatus.READY: {CaseStatus.ASSISTING, CaseStatus.WAITING_FUNDS, CaseStatus.WITHDRAWN},
+    CaseStatus.READY: {
+        CaseStatus.ASSISTING,
+        CaseStatus.WAITING_FUNDS,
+        CaseStatus.DEPARTED,
+        CaseStatus.WITHDRAWN,
+    },
     CaseStatus.WAITING_FUNDS: {CaseStatus.READY, CaseStatus.WITHDRAWN},
     CaseStatus.DEPARTED: {CaseStatus.REINTEGRATING, CaseStatus.CLOSED},
     CaseStatus.REINTEGRATING: {CaseStatus.CLOSED},
@@ -474,6 +480,8 @@ def test_next_steps_when_ready(assisting_case: Case, caseworker: User) -> None:
     assert next_steps(case) == [
         (CaseStatus.ASSISTING, []),
         (CaseStatus.WAITING_FUNDS, []),
+        # The departure phase's guards (tests/cases/departure/ prove each).
+        (CaseStatus.DEPARTED, ["Sans billet : CAMARA Mariama, CAMARA Ibrahima."]),
         (CaseStatus.WITHDRAWN, []),
     ]
 
@@ -574,7 +582,7 @@ def test_the_built_in_stage_dates() -> None:
         CaseStatus.ASSISTING: "assistance_started_on",
         CaseStatus.READY: "ready_on",
         CaseStatus.WAITING_FUNDS: None,
-        CaseStatus.DEPARTED: None,
+        CaseStatus.DEPARTED: "departed_on",
         CaseStatus.REINTEGRATING: None,
         CaseStatus.CLOSED: None,
         CaseStatus.WITHDRAWN: "withdrawn_on",
@@ -585,35 +593,31 @@ def test_the_built_in_stage_dates() -> None:
 def test_a_later_phase_adds_a_transition_with_its_guard_and_stage_date(
     assisting_case: Case, caseworker: User
 ) -> None:
-    # As the departure phase would from its app's ready(). There is no departure date
-    # on Case yet: any empty date field of the case shows the stamp.
-    register_transition(CaseStatus.READY, CaseStatus.DEPARTED)
-    register_transition(CaseStatus.READY, CaseStatus.DEPARTED)  # only once
-    register_stage_date(CaseStatus.DEPARTED, "justice_decision_on")
-    register_guard(CaseStatus.DEPARTED, lambda case: None if case.priority else "Pas de billet")
+    # As a phase does from its app's ready() (departure registers `ready → departed`): here
+    # an imaginary `ready → closed`, stamping any empty date field of the case.
+    register_transition(CaseStatus.READY, CaseStatus.CLOSED)
+    register_transition(CaseStatus.READY, CaseStatus.CLOSED)  # only once
+    register_stage_date(CaseStatus.CLOSED, "justice_decision_on")
+    register_guard(CaseStatus.CLOSED, lambda case: None if case.priority else "Pas de billet")
     assert allowed_targets(CaseStatus.READY) == {
         CaseStatus.ASSISTING,
         CaseStatus.WAITING_FUNDS,
         CaseStatus.DEPARTED,
+        CaseStatus.CLOSED,
         CaseStatus.WITHDRAWN,
     }
 
     sign_declaration(assisting_case, caseworker)
     case = case_transition(actor=caseworker, case=assisting_case, to_status=CaseStatus.READY)
-    assert next_steps(case) == [
-        (CaseStatus.ASSISTING, []),
-        (CaseStatus.WAITING_FUNDS, []),
-        (CaseStatus.DEPARTED, ["Pas de billet"]),
-        (CaseStatus.WITHDRAWN, []),
-    ]
+    assert (CaseStatus.CLOSED, ["Pas de billet"]) in next_steps(case)
     Case.objects.filter(pk=case.pk).update(priority=1)
-    departed = case_transition(
-        actor=caseworker, case=fresh(case), to_status=CaseStatus.DEPARTED, on=date(2026, 4, 2)
+    closed = case_transition(
+        actor=caseworker, case=fresh(case), to_status=CaseStatus.CLOSED, on=date(2026, 4, 2)
     )
-    stored = fresh(departed)
-    assert stored.status == CaseStatus.DEPARTED
+    stored = fresh(closed)
+    assert stored.status == CaseStatus.CLOSED
     assert stored.justice_decision_on == date(2026, 4, 2)
-    assert transitions(case)[-1].changes["status"] == ["ready", "departed"]
+    assert transitions(case)[-1].changes["status"] == ["ready", "closed"]
 
 
 @pytest.mark.usefixtures("restored_registries")
@@ -622,8 +626,8 @@ def test_without_its_registration_the_transition_is_refused(
 ) -> None:
     sign_declaration(assisting_case, caseworker)
     case = case_transition(actor=caseworker, case=assisting_case, to_status=CaseStatus.READY)
-    with pytest.raises(ValidationError, match="ne peut pas passer à « Parti »"):
-        case_transition(actor=caseworker, case=case, to_status=CaseStatus.DEPARTED)
+    with pytest.raises(ValidationError, match="ne peut pas passer à « Clôturé »"):
+        case_transition(actor=caseworker, case=case, to_status=CaseStatus.CLOSED)
     assert fresh(case).status == CaseStatus.READY
 
 
@@ -633,6 +637,6 @@ def test_a_stage_date_is_registered_once_per_status() -> None:
     with pytest.raises(ValueError, match=r"already stamps Case\.ready_on"):
         register_stage_date(CaseStatus.READY, "justice_decision_on")
     with pytest.raises(ValueError, match="not a date field"):
-        register_stage_date(CaseStatus.DEPARTED, "withdrawal_reason")
+        register_stage_date(CaseStatus.CLOSED, "withdrawal_reason")
     assert stage_date_field(CaseStatus.READY) == "ready_on"
-    assert stage_date_field(CaseStatus.DEPARTED) is None
+    assert stage_date_field(CaseStatus.CLOSED) is None

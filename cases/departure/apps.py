@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DepartureConfig(AppConfig):
+    """Phase 2: travel documents, ticket funding and the waiting list, movements and
+    manifests, exit authorisation and departure day. Plugged into the case workflow through
+    its registries: `cases` never imports this app."""
+
+    name = "cases.departure"
+    label = "departure"
+    verbose_name = _("Départ")
+
+    def ready(self) -> None:
+        from cases.departure import workflow
+
+        workflow.register()
