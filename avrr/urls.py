@@ -12,6 +12,7 @@ api_v1: list[URLPattern | URLResolver] = [
     path("me/", CurrentUserView.as_view(), name="api-me"),
     path("", include("cases.api.urls")),
     path("", include("cases.referrals.api.urls")),
+    path("departure/", include("cases.departure.api.urls")),
 ]
 
 # The API documentation is Swagger UI, third-party markup: its page sets its layout in a
@@ -41,6 +42,7 @@ urlpatterns = [
     path("i18n/setlang/", views.language_switch, name="set_language"),
     path("cases/", include("cases.urls")),
     path("referrals/", include("cases.referrals.urls")),
+    path("departure/", include("cases.departure.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -12,6 +12,8 @@ class DepartureConfig(AppConfig):
     verbose_name = _("Départ")
 
     def ready(self) -> None:
+        from avrr.demo import register_demo_loader
         from cases.departure import workflow
 
         workflow.register()
+        register_demo_loader("cases.departure.demo.demo_departure_load")

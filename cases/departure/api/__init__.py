@@ -1,0 +1,1 @@
+"""Departure API (/api/v1/departure/...), one module per part."""

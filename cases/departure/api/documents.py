@@ -1,0 +1,5 @@
+"""Departure API: documents."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

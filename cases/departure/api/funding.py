@@ -1,0 +1,5 @@
+"""Departure API: funding."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

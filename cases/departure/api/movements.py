@@ -1,0 +1,5 @@
+"""Departure API: movements."""
+
+from django.urls import URLPattern
+
+urlpatterns: list[URLPattern] = []

@@ -1,0 +1,3 @@
+from cases.departure.api import documents, funding, movements
+
+urlpatterns = [*documents.urlpatterns, *funding.urlpatterns, *movements.urlpatterns]

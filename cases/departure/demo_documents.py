@@ -1,0 +1,5 @@
+"""Demo data of the departure phase: documents."""
+
+
+def load() -> str:
+    return ""

@@ -1,0 +1,5 @@
+"""Demo data of the departure phase: funding."""
+
+
+def load() -> str:
+    return ""

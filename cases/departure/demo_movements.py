@@ -1,0 +1,5 @@
+"""Demo data of the departure phase: movements."""
+
+
+def load() -> str:
+    return ""

@@ -1,0 +1,1 @@
+"""Departure forms, one module per part."""

@@ -1,0 +1,1 @@
+"""Departure pages, one module per part: documents, funding, movements."""
