@@ -577,3 +577,15 @@ def test_case_list_offers_the_filters_that_mean_something_to_the_user(
     assert shown == offered
     assert 'name="nationality"' in page
     assert 'name="status"' in page
+
+
+def test_free_text_keeps_its_own_direction_on_an_arabic_page(
+    client: Client, caseworker: User
+) -> None:
+    # French typed on a right-to-left page ends with its full stop on the right, not the left.
+    case = register_case(caseworker, return_reason="Souhaite rentrer à Kinshasa.")
+    client.force_login(caseworker)
+    page = client.get(
+        reverse("cases:detail", args=[case.pk]), headers={"accept-language": "ar"}
+    ).content.decode()
+    assert 'data-testid="return-reason" dir="auto"' in page
