@@ -12,8 +12,16 @@ class DepartureConfig(AppConfig):
     verbose_name = _("Départ")
 
     def ready(self) -> None:
+        from avrr.audit import register_action_labels
         from avrr.demo import register_demo_loader
-        from cases.departure import workflow
+        from cases.departure import timeline, workflow
 
         workflow.register()
+        timeline.register_descriptions()
         register_demo_loader("cases.departure.demo.demo_departure_load")
+        register_action_labels(
+            {
+                "funding.reserve": _("Billet réservé sur un accord de financement"),
+                "funding.release": _("Billet rendu à un accord de financement"),
+            }
+        )
