@@ -177,6 +177,11 @@ TIME_ZONE = env_time_zone("TIME_ZONE", "Africa/Casablanca")
 USE_TZ = True
 
 
+# Laissez-passer requests still unanswered this many days after they were made are listed
+# for a reminder to the embassy.
+LPC_FOLLOW_UP_DAYS = env_int("LPC_FOLLOW_UP_DAYS", 14)
+
+
 # Countries.
 def env_country_codes(name: str, default: list[str]) -> list[str]:
     """ISO 3166-1 alpha-2 codes, comma-separated; `none` for no country at all."""
@@ -424,5 +429,7 @@ LOGGING = {
             "filters": ["personal_data"],
         },
         **{name: {"filters": ["personal_data"]} for name in PERSONAL_DATA_LOGGERS},
+        # WeasyPrint (PDF letters and manifests) tells each step of each rendering at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -13,7 +13,8 @@ class DepartureConfig(AppConfig):
 
     def ready(self) -> None:
         from avrr.demo import register_demo_loader
-        from cases.departure import workflow
+        from cases.departure import timeline_documents, workflow
 
         workflow.register()
+        timeline_documents.register()
         register_demo_loader("cases.departure.demo.demo_departure_load")
