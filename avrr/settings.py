@@ -347,6 +347,12 @@ SPECTACULAR_SETTINGS = {
     # texts that may not be blank marked so (minLength).
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Fields of one name with different choices ("status": of a case, of a laissez-passer
+    # request…) each keep a stable component name.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "cases.models.CaseStatus",
+        "LpcStatusEnum": "cases.departure.models.LpcStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

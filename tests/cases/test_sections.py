@@ -1,7 +1,6 @@
 """The case page's sections that later apps add (`cases.sections`): in position order, once
 each, only for whom their function says, each template given only its own context."""
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,9 +16,8 @@ from tests.factories import person_data, register_case
 
 
 @pytest.fixture
-def no_sections(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def no_sections(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sections, "_sections", [])
-    yield
 
 
 @pytest.mark.usefixtures("no_sections")

@@ -80,7 +80,8 @@ def test_a_laissez_passer_is_requested_and_issued_through_the_pages(
     assert response.status_code == 302
     request.refresh_from_db()
     assert request.status == LpcStatus.ISSUED
-    assert request.document is not None and request.document.number == "LP-42"
+    assert request.document is not None
+    assert request.document.number == "LP-42"
 
 
 def test_a_refused_step_is_said_on_the_form(
@@ -266,7 +267,8 @@ def test_the_letter_to_an_anglophone_embassy_is_in_english(
     assert reader.trailer["/Root"]["/Lang"] == "en"
     text = _pdf_text(response.content)
     assert "OKAFOR" in text
-    assert "Nigeria" in text and "Nigéria" not in text
+    assert "Nigeria" in text
+    assert "Nigéria" not in text
 
 
 def test_the_letter_refuses_a_case_that_is_not_among_the_candidates(
