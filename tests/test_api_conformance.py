@@ -45,7 +45,13 @@ from cases.departure.services.documents import lpc_issue, lpc_request, passport_
 from cases.models import AssistanceKind
 from cases.models import Case as CaseRecord
 from cases.referrals.services import referral_accept, referral_submit
-from tests.factories import child_data, person_data, referral_data, register_case
+from tests.factories import (
+    child_data,
+    embassies_seed,
+    person_data,
+    referral_data,
+    register_case,
+)
 
 # The schema as the API serves it (the same generator), read before any request is sent.
 SCHEMA = schemathesis.openapi.from_dict(
@@ -162,6 +168,7 @@ def records(
     services.counselling_record(
         actor=caseworker, case=case, held_on=date(2026, 1, 6), topics="Retour"
     )
+    embassies_seed()
     passport_record(
         actor=caseworker,
         person=principal,

@@ -1,6 +1,7 @@
 """The case page's sections that later apps add (`cases.sections`): in position order, once
 each, only for whom their function says, each template given only its own context."""
 
+import copy
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,9 @@ def test_a_section_template_sees_its_context_and_the_case_only(
         '<p data-testid="probe">{{ section.word }} {{ case.number }}'
         " [{{ notes|length }}{{ can_see_notes }}]</p>"
     )
-    settings.TEMPLATES[0]["DIRS"] = [*settings.TEMPLATES[0]["DIRS"], tmp_path]
+    templates = copy.deepcopy(settings.TEMPLATES)
+    templates[0]["DIRS"] = [*templates[0]["DIRS"], tmp_path]
+    settings.TEMPLATES = templates
     case: Case = register_case(caseworker, person_data())
     register_section(CaseSection("probe", "probe.html", lambda user, case: {"word": "Bonjour"}))
     client.force_login(caseworker)

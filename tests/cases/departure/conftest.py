@@ -9,7 +9,12 @@ from django.utils import timezone
 from avrr.models import User
 from cases.departure.models import Embassy
 from cases.models import Case, Person
-from tests.factories import child_data, person_data, register_case
+from tests.factories import child_data, embassies_seed, person_data, register_case
+
+
+@pytest.fixture(autouse=True)
+def embassies(db: None) -> None:
+    embassies_seed()
 
 
 @pytest.fixture
