@@ -8,6 +8,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN groupadd --system avrr && useradd --system --gid avrr --home-dir /app avrr
 WORKDIR /app
 
+# WeasyPrint (PDF letters and manifests) draws text with Pango, in DejaVu fonts.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
+
 COPY requirements.txt .
 RUN pip install -r requirements.txt
 

@@ -41,6 +41,10 @@ ROLE_DEFAULT_PERMISSIONS: dict[Role, list[str]] = {
         "axes.delete_accessattempt",
         "django_celery_beat.view_periodictask",
         "django_celery_beat.change_periodictask",
+        # Reference data of the departure phase.
+        "departure.add_embassy",
+        "departure.change_embassy",
+        "departure.view_embassy",
     ],
 }
 

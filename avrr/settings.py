@@ -177,6 +177,11 @@ TIME_ZONE = env_time_zone("TIME_ZONE", "Africa/Casablanca")
 USE_TZ = True
 
 
+# Laissez-passer requests still unanswered this many days after they were made are listed
+# for a reminder to the embassy.
+LPC_FOLLOW_UP_DAYS = env_int("LPC_FOLLOW_UP_DAYS", 14)
+
+
 # Countries.
 def env_country_codes(name: str, default: list[str]) -> list[str]:
     """ISO 3166-1 alpha-2 codes, comma-separated; `none` for no country at all."""
@@ -342,6 +347,12 @@ SPECTACULAR_SETTINGS = {
     # texts that may not be blank marked so (minLength).
     "COMPONENT_SPLIT_REQUEST": True,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Fields of one name with different choices ("status": of a case, of a laissez-passer
+    # request…) each keep a stable component name.
+    "ENUM_NAME_OVERRIDES": {
+        "StatusEnum": "cases.models.CaseStatus",
+        "LpcStatusEnum": "cases.departure.models.LpcStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
@@ -424,5 +435,7 @@ LOGGING = {
             "filters": ["personal_data"],
         },
         **{name: {"filters": ["personal_data"]} for name in PERSONAL_DATA_LOGGERS},
+        # WeasyPrint (PDF letters and manifests) tells each step of each rendering at INFO.
+        "weasyprint": {"level": "WARNING"},
     },
 }

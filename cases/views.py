@@ -42,6 +42,7 @@ from cases.forms import (
     people_typed,
 )
 from cases.models import Case, CaseStatus, DuplicateReview, Person
+from cases.sections import sections_for
 from cases.selectors import CaseFilter
 from cases.timeline import describe
 from cases.workflow import next_steps
@@ -172,6 +173,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         ),
         "timeline": timeline,
+        "sections": sections_for(user, case),
     }
     return render(request, "cases/case_detail.html", context)
 

@@ -1,8 +1,10 @@
+import importlib
 import time
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 import factory
+from django.apps import apps
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_otp.oath import TOTP
@@ -142,3 +144,10 @@ def referral_data(office: Organisation, **overrides: Any) -> "ReferralData":
     }
     values.update(overrides)
     return ReferralData(**values)
+
+
+def embassies_seed() -> None:
+    """The embassies the data migration seeds (again: it creates what is missing). A
+    transactional test empties every table, migration data included."""
+    migration = importlib.import_module("cases.departure.migrations.0003_embassies")
+    migration.embassies_seed(apps, None)

@@ -40,10 +40,18 @@ from avrr.api_keys import api_key_create
 from avrr.models import Organisation, User
 from avrr.wsgi import application
 from cases import services
+from cases.departure.models import Embassy
+from cases.departure.services.documents import lpc_issue, lpc_request, passport_record
 from cases.models import AssistanceKind
 from cases.models import Case as CaseRecord
 from cases.referrals.services import referral_accept, referral_submit
-from tests.factories import child_data, person_data, referral_data, register_case
+from tests.factories import (
+    child_data,
+    embassies_seed,
+    person_data,
+    referral_data,
+    register_case,
+)
 
 # The schema as the API serves it (the same generator), read before any request is sent.
 SCHEMA = schemathesis.openapi.from_dict(
@@ -84,6 +92,16 @@ RULES_BEYOND_THE_SCHEMA = {
     ("POST", "/api/v1/referrals/{id}/review/"): "the referral's status",
     ("POST", "/api/v1/referrals/{id}/accept/"): "the referral's status",
     ("POST", "/api/v1/referrals/{id}/decline/"): "the referral's status; a reason",
+    ("POST", "/api/v1/departure/travel-documents/"): "no future date; expiry after issue; "
+    "a number not yet recorded",
+    ("POST", "/api/v1/departure/lpc-requests/"): "an embassy of the person's country; one "
+    "unanswered request at a time; no future date",
+    ("POST", "/api/v1/departure/lpc-requests/{id}/interview/"): "the request's status; not "
+    "before the request",
+    ("POST", "/api/v1/departure/lpc-requests/{id}/issue/"): "the request's status; dates",
+    ("POST", "/api/v1/departure/lpc-requests/{id}/refuse/"): "the request's status; a reason",
+    ("POST", "/api/v1/departure/lpc-requests/{id}/expire/"): "the request's status; the "
+    "laissez-passer's expiry passed",
 }
 
 
@@ -149,6 +167,28 @@ def records(
     )
     services.counselling_record(
         actor=caseworker, case=case, held_on=date(2026, 1, 6), topics="Retour"
+    )
+    embassies_seed()
+    passport_record(
+        actor=caseworker,
+        person=principal,
+        number="GN1",
+        issuing_country="GN",
+        issued_on=date(2025, 1, 5),
+        expires_on=date(2035, 1, 4),
+    )
+    lpc = lpc_request(
+        actor=caseworker,
+        person=case.people.get(relationship="child"),
+        embassy=Embassy.objects.get(country="GN", city="Rabat"),
+        requested_on=date(2026, 1, 5),
+    )
+    lpc_issue(
+        actor=caseworker,
+        request=lpc,
+        number="LP1",
+        issued_on=date(2026, 1, 20),
+        expires_on=date(2036, 1, 20),
     )
     submitted, _ = referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))
     accepted, _ = referral_submit(actor=ngo_referrer, data=referral_data(office_rabat))

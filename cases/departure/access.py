@@ -6,12 +6,19 @@ office's staff may change; money (agreements, the waiting list's order) is the
 supervisors'; the IOM mission of the country of return sees the expected arrivals."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from avrr import rules
 from avrr.roles import Role
 from avrr.rules import AnyUser
 from cases import access as case_access
-from cases.departure.models import FundingAgreement, Movement
+from cases.departure.models import (
+    Embassy,
+    FundingAgreement,
+    LpcRequest,
+    Movement,
+    TravelDocument,
+)
 from cases.models import Case
 
 
@@ -44,3 +51,51 @@ def movements_for(user: AnyUser) -> QuerySet[Movement]:
     if office is None:
         return Movement.objects.none()
     return Movement.objects.filter(office=office)
+
+
+# Travel documents ---------------------------------------------------------------------
+
+
+def can_see_travel_documents(user: AnyUser) -> bool:
+    """Office staff, who prepare departures, and admins; a mission abroad needs them not."""
+    return can_work_on_departures(user) or rules.has_role(user, Role.ADMIN)
+
+
+def travel_documents_for(user: AnyUser) -> QuerySet[TravelDocument]:
+    """The travel documents of the people of the cases the user may see (their office's)."""
+    if not can_see_travel_documents(user):
+        return TravelDocument.objects.none()
+    return TravelDocument.objects.filter(person__case__in=case_access.cases_for(user))
+
+
+def lpc_requests_for(user: AnyUser) -> QuerySet[LpcRequest]:
+    """The laissez-passer requests of the people of the cases the user may see."""
+    if not can_see_travel_documents(user):
+        return LpcRequest.objects.none()
+    return LpcRequest.objects.filter(person__case__in=case_access.cases_for(user))
+
+
+def lpc_request_for(user: AnyUser, pk: int) -> LpcRequest:
+    request = lpc_requests_for(user).select_related("person__case", "embassy").filter(pk=pk).first()
+    if request is None:
+        raise Http404
+    return request
+
+
+def embassies_for(user: AnyUser) -> QuerySet[Embassy]:
+    """The active embassies and consulates: reference data for whoever prepares departures."""
+    if can_see_travel_documents(user):
+        return Embassy.objects.filter(is_active=True)
+    return Embassy.objects.none()
+
+
+def can_write_letters(user: AnyUser) -> bool:
+    """Office staff write to embassies about their office's cases (admins: any)."""
+    return can_see_travel_documents(user)
+
+
+def letter_cases_for(user: AnyUser) -> QuerySet[Case]:
+    """The cases whose people the user may list in a letter to an embassy."""
+    if not can_write_letters(user):
+        return Case.objects.none()
+    return case_access.cases_for(user)

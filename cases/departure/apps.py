@@ -14,10 +14,11 @@ class DepartureConfig(AppConfig):
     def ready(self) -> None:
         from avrr.audit import register_action_labels
         from avrr.demo import register_demo_loader
-        from cases.departure import timeline, workflow
+        from cases.departure import timeline, timeline_documents, workflow
 
         workflow.register()
         timeline.register_descriptions()
+        timeline_documents.register()
         register_demo_loader("cases.departure.demo.demo_departure_load")
         register_action_labels(
             {

@@ -58,7 +58,7 @@ def test_caseworker_journey(
     expect(page.get_by_test_id("person").first).to_contain_text("12/05/1994")
 
     # A food kit for each of the three.
-    page.get_by_role("link", name="Ajouter").first.click()
+    page.locator("#assistance").get_by_role("link", name="Ajouter").click()
     page.select_option("#id_kind", "food_kit")
     page.get_by_role("button", name="Enregistrer").click()
     expect(page.get_by_test_id("assistance-row")).to_have_count(3)

@@ -241,8 +241,9 @@ def test_attachment_download_is_traced(client: Client, caseworker: User, case: C
 # second factor (the device that verified the session, or whether they have one), and
 # saving the session (savepoint, update, release).
 LIST_QUERIES = 11  # + filter choices (2), count, cases, principals
-DETAIL_QUERIES = 17  # + case, people, vulnerabilities, link requests, records (4), audit,
-# timeline, notes
+DETAIL_QUERIES = 19  # + case, people, vulnerabilities, link requests, records (4), audit,
+# timeline, notes, and the sections later apps add (`cases.sections`): the departure's
+# travel documents and laissez-passer requests (2)
 
 
 def _count_queries(client: Client, url: str) -> int:
