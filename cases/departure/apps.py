@@ -14,6 +14,9 @@ class DepartureConfig(AppConfig):
     def ready(self) -> None:
         from avrr.demo import register_demo_loader
         from cases.departure import workflow
+        from cases.departure.services.movements import tickets_free_on_withdrawal
+        from cases.workflow import register_status_listener
 
         workflow.register()
+        register_status_listener(tickets_free_on_withdrawal)
         register_demo_loader("cases.departure.demo.demo_departure_load")

@@ -4,6 +4,7 @@ and the missing item, so that the caseworker knows what to do."""
 
 from datetime import date
 
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -30,7 +31,7 @@ def _booked_tickets(case: Case) -> dict[int, Ticket]:
 def travel_date(ticket: Ticket) -> date | None:
     """The day the traveller leaves: the movement's first leg, in Morocco."""
     legs = sorted(ticket.movement.legs.all(), key=lambda leg: leg.order)
-    return legs[0].departs_at.date() if legs else None
+    return timezone.localdate(legs[0].departs_at) if legs else None
 
 
 def valid_travel_document(person: Person, on: date) -> TravelDocument | None:
