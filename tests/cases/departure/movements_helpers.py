@@ -10,9 +10,8 @@ from django.utils import timezone
 from avrr.models import Organisation, User
 from cases.departure.models import FundingAgreement, FundingCovers, Movement, TravelDocument
 from cases.departure.services.movements import LegData, leg_add, movement_create
-from cases.models import Case, CaseStatus, Person, Vulnerability
-from cases.services import case_transition, declaration_record
-from cases.services import PersonData
+from cases.models import Case, CaseStatus, Person
+from cases.services import PersonData, case_transition, declaration_record
 from tests.factories import OrganisationFactory, pdf_upload, person_data, register_case
 
 CASABLANCA = ZoneInfo("Africa/Casablanca")
@@ -21,7 +20,11 @@ CONAKRY = ZoneInfo("Africa/Conakry")
 
 def ready_case(actor: User, *people: PersonData) -> Case:
     """A case whose declaration is signed, moved to `ready` (MEDIA_ROOT must be a tmp dir)."""
-    case = register_case(actor, *(people or [person_data()]))
+    return make_ready(actor, register_case(actor, *(people or [person_data()])))
+
+
+def make_ready(actor: User, case: Case) -> Case:
+    """The registered case assisted, its declaration signed, and `ready`."""
     case = case_transition(actor=actor, case=case, to_status=CaseStatus.ASSISTING)
     principal = case.people.get(relationship="principal")
     declaration_record(
@@ -89,8 +92,3 @@ def flight(actor: User, *, day: date | None = None, destination: str = "GN") -> 
         ),
     )
     return movement
-
-
-def unaccompanied(case: Case) -> None:
-    person = case.people.get()
-    Vulnerability.objects.create(person=person, case=case, code="unaccompanied_minor")
