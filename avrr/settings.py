@@ -428,5 +428,7 @@ LOGGING = {
             "filters": ["personal_data"],
         },
         **{name: {"filters": ["personal_data"]} for name in PERSONAL_DATA_LOGGERS},
+        # WeasyPrint reports each step of every PDF it makes (manifests) at INFO: noise.
+        "weasyprint": {"level": "WARNING"},
     },
 }

@@ -60,6 +60,10 @@ def movements_for(user: AnyUser) -> QuerySet[Movement]:
 # Movements ----------------------------------------------------------------------------
 
 
+def can_list_movements(user: AnyUser) -> bool:
+    return can_work_on_departures(user) or rules.has_role(user, Role.ADMIN)
+
+
 def can_change_movement(user: AnyUser, movement: Movement) -> bool:
     """The movement's office prepares it (admins: any)."""
     if rules.has_role(user, Role.ADMIN):
