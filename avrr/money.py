@@ -74,7 +74,6 @@ def env_currencies(name: str, default: list[str]) -> list[str]:
     return codes
 
 
-
 def env_amount(name: str, default: str) -> tuple[Decimal, str]:
     """An amount and its currency from an environment variable written "100 USD".
 

@@ -2,6 +2,7 @@
 (openpyxl through `avrr.exports`, so that no name runs as a formula). Made on demand from
 `selectors.movements.manifest_rows`; a no-show stays on it, struck through."""
 
+from datetime import date
 from io import BytesIO
 
 from django.template.loader import render_to_string
@@ -33,7 +34,7 @@ def _headers() -> list[str]:
     ]
 
 
-def _short(value: object) -> str:
+def _short(value: date | None) -> str:
     return date_format(value, "SHORT_DATE_FORMAT") if value else ""
 
 
@@ -65,7 +66,7 @@ def manifest_xlsx(movement: Movement, rows: list[ManifestRow]) -> bytes:
             ],
         )
         for cell in sheet[sheet.max_row]:
-            if cell.is_date:
+            if isinstance(cell.value, date):
                 cell.number_format = "DD/MM/YYYY"
             if row.no_show:
                 cell.font = struck

@@ -1,10 +1,11 @@
 """Forms of the movement pages: they parse what is typed into what the services take."""
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 from zoneinfo import ZoneInfo, available_timezones
 
 from django import forms
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -30,11 +31,9 @@ def _time_zone_choices() -> list[tuple[str, str]]:
 
 class MovementForm(BootstrapMixin, forms.Form):
     mode = forms.ChoiceField(label=_("Mode de voyage"), choices=TravelMode.choices)
-    destination_country = forms.ChoiceField(label=_("Pays de destination"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["destination_country"].choices = [("", "—"), *country_choices()]
+    destination_country = forms.ChoiceField(
+        label=_("Pays de destination"), choices=lambda: [("", "—"), *country_choices()]
+    )
 
 
 class LocalDateTimeInput(forms.DateTimeInput):
@@ -59,20 +58,16 @@ class LegForm(TextLimitsMixin, BootstrapMixin, forms.Form):
         input_formats=[DATETIME_ENTRY_FORMAT],
     )
     departure_time_zone = forms.ChoiceField(
-        label=_("Fuseau horaire du départ"), initial="Africa/Casablanca"
+        label=_("Fuseau horaire du départ"), choices=_time_zone_choices, initial="Africa/Casablanca"
     )
     arrives_at = forms.DateTimeField(
         label=_("Arrivée (heure locale)"),
         widget=LocalDateTimeInput(),
         input_formats=[DATETIME_ENTRY_FORMAT],
     )
-    arrival_time_zone = forms.ChoiceField(label=_("Fuseau horaire de l'arrivée"))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        zones = _time_zone_choices()
-        self.fields["departure_time_zone"].choices = zones
-        self.fields["arrival_time_zone"].choices = [("", "—"), *zones]
+    arrival_time_zone = forms.ChoiceField(
+        label=_("Fuseau horaire de l'arrivée"), choices=lambda: [("", "—"), *_time_zone_choices()]
+    )
 
     @staticmethod
     def initial_for(leg: Leg) -> dict[str, Any]:
@@ -131,7 +126,9 @@ class BookCaseForm(TextLimitsMixin, BootstrapMixin, forms.Form):
     cost = forms.DecimalField(
         label=_("Coût d'un billet"), min_value=0, max_digits=12, decimal_places=2
     )
-    currency = forms.ChoiceField(label=_("Devise"))
+    currency = forms.ChoiceField(
+        label=_("Devise"), choices=lambda: currency_choices(on=timezone.localdate())
+    )
     out_of_order_reason = forms.CharField(
         label=_("Motif hors de l'ordre de la liste d'attente"),
         required=False,
@@ -141,14 +138,13 @@ class BookCaseForm(TextLimitsMixin, BootstrapMixin, forms.Form):
     def __init__(
         self,
         *args: Any,
-        cases: "forms.models.QuerySet[Case]",
-        agreements: "forms.models.QuerySet[FundingAgreement]",
+        cases: QuerySet[Case],
+        agreements: QuerySet[FundingAgreement],
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["case"].queryset = cases.prefetch_related("people")  # type: ignore[attr-defined]
-        self.fields["agreement"].queryset = agreements  # type: ignore[attr-defined]
-        self.fields["currency"].choices = currency_choices(on=timezone.localdate())
+        cast(CaseChoiceField, self.fields["case"]).queryset = cases.prefetch_related("people")
+        cast(AgreementChoiceField, self.fields["agreement"]).queryset = agreements
 
 
 class TicketForm(TextLimitsMixin, BootstrapMixin, forms.Form):
@@ -201,19 +197,16 @@ class CheckForm(TextLimitsMixin, BootstrapMixin, forms.Form):
     per_diem_amount = forms.DecimalField(
         label=_("Pécule remis"), min_value=0, max_digits=10, decimal_places=2, required=False
     )
-    per_diem_currency = forms.ChoiceField(label=_("Devise du pécule"), required=False)
+    per_diem_currency = forms.ChoiceField(
+        label=_("Devise du pécule"),
+        required=False,
+        choices=lambda: [("", "—"), *currency_choices(on=timezone.localdate())],
+    )
     per_diem_receipt_signed = forms.BooleanField(label=_("Reçu du pécule signé"), required=False)
     reintegration_documents_signed = forms.BooleanField(
         label=_("Documents de réintégration signés"), required=False
     )
     border_passed = forms.BooleanField(label=_("Poste frontière passé"), required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["per_diem_currency"].choices = [
-            ("", "—"),
-            *currency_choices(on=timezone.localdate()),
-        ]
 
     @staticmethod
     def initial_for(check: DepartureCheck | None, defaults: CheckData) -> dict[str, Any]:

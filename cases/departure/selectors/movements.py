@@ -254,7 +254,7 @@ def departures_board(movements: QuerySet[Movement], *, today: date) -> list[Boar
         rows.append(
             BoardRow(
                 movement=movement,
-                departs_at=movement.departs_at,  # type: ignore[attr-defined]
+                departs_at=movement.departs_at,
                 travellers=len(travellers),
                 with_document=sum(item.document is not None for item in travellers),
                 with_exit_authorisation=sum(item.has_exit_authorisation for item in travellers),

@@ -2,6 +2,7 @@
 cases.departure.services.movements."""
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -32,7 +33,7 @@ from cases.departure.manifest import manifest_pdf, manifest_xlsx
 from cases.departure.models import Movement, MovementStatus, Ticket, TicketStatus
 from cases.departure.selectors import movements as selectors
 from cases.departure.services import movements as services
-from cases.models import CaseStatus
+from cases.models import Case, CaseStatus
 
 MOVEMENTS_PER_PAGE = 50
 
@@ -90,7 +91,7 @@ def _changeable_ticket(request: HttpRequest, pk: int) -> tuple[User, Ticket]:
     return user, ticket
 
 
-def _posted(request: HttpRequest) -> dict[str, object]:
+def _posted(request: HttpRequest) -> dict[str, Any]:
     return {"data": request.POST} if request.method == "POST" else {}
 
 
@@ -116,7 +117,7 @@ def movement_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     if not access.can_work_on_departures(user):
         raise PermissionDenied
-    form = MovementForm(**_posted(request))  # type: ignore[arg-type]
+    form = MovementForm(**_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             movement = services.movement_create(actor=user, **form.cleaned_data)
@@ -165,7 +166,7 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def leg_add(request: HttpRequest, pk: int) -> HttpResponse:
     _user, movement = _changeable_movement(request, pk)
-    form = LegForm(**_posted(request))  # type: ignore[arg-type]
+    form = LegForm(**_posted(request))
     return _form_page(
         request,
         movement=movement,
@@ -183,7 +184,7 @@ def leg_edit(request: HttpRequest, pk: int, leg_pk: int) -> HttpResponse:
     leg = movement.legs.filter(pk=leg_pk).first()
     if leg is None:
         raise Http404
-    form = LegForm(**_posted(request), initial=LegForm.initial_for(leg))  # type: ignore[arg-type]
+    form = LegForm(**_posted(request), initial=LegForm.initial_for(leg))
     return _form_page(
         request,
         movement=movement,
@@ -199,7 +200,7 @@ def leg_edit(request: HttpRequest, pk: int, leg_pk: int) -> HttpResponse:
 def movement_book(request: HttpRequest, pk: int) -> HttpResponse:
     user, movement = _changeable_movement(request, pk)
     form = BookCaseForm(
-        **_posted(request),  # type: ignore[arg-type]
+        **_posted(request),
         cases=access.bookable_cases_for(user, movement),
         agreements=access.agreements_for(user),
     )
@@ -234,7 +235,7 @@ def movement_book(request: HttpRequest, pk: int) -> HttpResponse:
 def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
     _user, ticket = _changeable_ticket(request, pk)
     form = TicketForm(
-        **_posted(request),  # type: ignore[arg-type]
+        **_posted(request),
         initial={
             "number": ticket.number,
             "special_needs": ticket.special_needs,
@@ -257,7 +258,7 @@ def ticket_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def ticket_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     _user, ticket = _changeable_ticket(request, pk)
-    form = ReasonForm(**_posted(request))  # type: ignore[arg-type]
+    form = ReasonForm(**_posted(request))
     return _form_page(
         request,
         movement=ticket.movement,
@@ -274,7 +275,7 @@ def ticket_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def ticket_no_show(request: HttpRequest, pk: int) -> HttpResponse:
     _user, ticket = _changeable_ticket(request, pk)
-    form = ReasonForm(**_posted(request))  # type: ignore[arg-type]
+    form = ReasonForm(**_posted(request))
     return _form_page(
         request,
         movement=ticket.movement,
@@ -293,7 +294,7 @@ def exit_authorisation(request: HttpRequest, pk: int) -> HttpResponse:
     _user, ticket = _changeable_ticket(request, pk)
     current = getattr(ticket, "exit_authorisation", None)
     form = ExitAuthorisationForm(
-        **_posted(request),  # type: ignore[arg-type]
+        **_posted(request),
         initial=(
             {
                 "pv_number": current.pv_number,
@@ -320,10 +321,10 @@ def exit_authorisation(request: HttpRequest, pk: int) -> HttpResponse:
 # Departure day ------------------------------------------------------------------------
 
 
-def _check_form(ticket: Ticket, data: object = None) -> CheckForm:
+def _check_form(ticket: Ticket, data: Any = None) -> CheckForm:
     check = getattr(ticket, "departure_check", None)
     return CheckForm(
-        data,  # type: ignore[arg-type]
+        data,
         prefix=f"t{ticket.pk}",
         initial=CheckForm.initial_for(check, services.check_defaults()),
     )
@@ -339,7 +340,7 @@ def departure_day(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     groups = selectors.travellers_by_case(movement)
     posted_ticket = request.POST.get("ticket") if request.method == "POST" else None
-    rows = []
+    rows: list[tuple[Case, selectors.Traveller, CheckForm | None]] = []
     for group in groups:
         for traveller in group.travellers:
             ticket = traveller.ticket

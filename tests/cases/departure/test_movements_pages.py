@@ -25,11 +25,11 @@ from cases.departure.selectors.movements import manifest_rows
 from cases.departure.services.movements import (
     TravellerData,
     case_book,
-    exit_authorisation_record,
     ticket_no_show,
     ticket_update,
 )
 from cases.models import Case, CaseStatus
+from cases.services import PersonData
 from tests.cases.departure.movements_helpers import agreement_with, flight, passports, ready_case
 from tests.factories import UserFactory, child_data, person_data
 
@@ -49,9 +49,9 @@ def agreement(db: None) -> FundingAgreement:
 
 
 def booked_case(
-    actor: User, movement: Movement, agreement: FundingAgreement, *people: object
+    actor: User, movement: Movement, agreement: FundingAgreement, *people: PersonData
 ) -> Case:
-    case = ready_case(actor, *(people or [person_data()]))  # type: ignore[arg-type]
+    case = ready_case(actor, *(people or [person_data()]))
     passports(case, actor)
     case_book(
         actor=actor,
@@ -232,7 +232,8 @@ def test_the_departure_day_page_records_a_traveller(
     )
     assert response.status_code == 302
     check = Ticket.objects.get(pk=ticket.pk).departure_check
-    assert check.baggage_checked_in and check.per_diem_receipt_signed
+    assert check.baggage_checked_in
+    assert check.per_diem_receipt_signed
     assert check.per_diem_amount == Decimal(100)
 
 
@@ -275,7 +276,8 @@ def test_the_mission_sees_its_expected_arrivals_and_nothing_more(
 ) -> None:
     client.force_login(reintegration_officer)
     page = client.get(reverse("departure:arrivals")).content.decode()
-    assert "CAMARA Mariama" in page and "CAMARA Ibrahima" in page
+    assert "CAMARA Mariama" in page
+    assert "CAMARA Ibrahima" in page
     assert "Fauteuil roulant" in page
     assert "AT517" in page
     # 11:30 in Conakry, as the clocks there show it.

@@ -105,12 +105,12 @@ def test_the_ngo_is_mailed_in_each_users_language_when_the_case_departs(
         assert by_recipient[user.email].subject == expected
     for message in outbox:
         for personal in ("Konaté", "KONATÉ", "Aminata", "Moussa"):
-            assert personal not in message.subject + message.body
+            assert personal not in str(message.subject) + str(message.body)
     assert ReferralNotification.objects.filter(referral=referral, status="departed").exists()
     shown = referrals_with_status_shown(
         Referral.objects.filter(pk=referral.pk), as_referring_organisation=True
     ).get()
-    assert shown.status_shown == ReferralStatus.DEPARTED
+    assert shown.status_shown_label == str(ReferralStatus.DEPARTED.label)
 
 
 def test_a_case_not_opened_from_a_referral_mails_nobody(
