@@ -6,6 +6,7 @@ through cases.departure.services.movements."""
 from typing import Any
 
 from django.db.models import Prefetch, QuerySet
+from django.http import Http404
 from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import (
@@ -22,7 +23,7 @@ from rest_framework.response import Response
 from rest_framework.routers import SimpleRouter
 
 from avrr.api import ServiceViewSet, require, schema_tag, url_pk
-from avrr.schema import ErrorSerializer
+from avrr.schema import ErrorSerializer, NamedEnumField
 from cases import access as case_access
 from cases.api.fields import CountryCodeField
 from cases.departure import access
@@ -31,8 +32,10 @@ from cases.departure.models import (
     ExitAuthorisation,
     Leg,
     Movement,
+    MovementStatus,
     SpecialNeed,
     Ticket,
+    TicketStatus,
 )
 from cases.departure.selectors import movements as selectors
 from cases.departure.services import movements as services
@@ -82,6 +85,9 @@ class LegWriteSerializer(serializers.Serializer[Any]):
 class MovementSerializer(serializers.ModelSerializer[Movement]):
     office_code = serializers.CharField(source="office.code", read_only=True)
     destination_country = CountryCodeField(read_only=True)
+    status = NamedEnumField(
+        enum_name="MovementStatusEnum", choices=MovementStatus.choices, read_only=True
+    )
     legs = LegSerializer(many=True, read_only=True)
 
     class Meta:
@@ -130,6 +136,9 @@ class TicketSerializer(serializers.ModelSerializer[Ticket]):
     movement_reference = serializers.CharField(source="movement.reference", read_only=True)
     case_number = serializers.CharField(source="case.number", read_only=True)
     person_name = serializers.CharField(source="person.__str__", read_only=True)
+    status = NamedEnumField(
+        enum_name="TicketStatusEnum", choices=TicketStatus.choices, read_only=True
+    )
     special_needs = serializers.ListField(
         child=serializers.ChoiceField(choices=SpecialNeed.choices), read_only=True
     )
@@ -331,9 +340,13 @@ class MovementViewSet(ServiceViewSet[Movement]):
         movement = self._movement(pk)
         serializer = CaseSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        ticket = get_object_or_404(
-            movement.tickets.select_related("case"), case_id=serializer.validated_data["case"]
+        ticket = (
+            movement.tickets.select_related("case")
+            .filter(case_id=serializer.validated_data["case"])
+            .first()
         )
+        if ticket is None:
+            raise Http404
         case: Case = services.departure_complete(actor=self.actor, case=ticket.case)
         return Response(
             {
