@@ -40,7 +40,7 @@ from cases.departure.models import (
     TravelDocument,
 )
 from cases.departure.services.funding import funding_release, funding_reserve
-from cases.departure.workflow import travel_date, valid_travel_document
+from cases.departure.workflow import travel_date
 from cases.models import Case, CaseStatus, Person, TravelMode
 from cases.services import case_transition
 
@@ -213,9 +213,13 @@ def leg_update(*, actor: User, leg: Leg, data: LegData) -> Leg:
 
 def _document_problem(person: Person, day: date | None) -> str:
     """Why the person cannot travel on `day`: whose document and when; empty when they can."""
-    if day is None or valid_travel_document(person, day) is not None:
+    if day is None:
         return ""
-    latest: TravelDocument | None = person.travel_documents.order_by("-expires_on").first()
+    # Read now, whatever the caller prefetched: a document may have just been recorded.
+    documents = TravelDocument.objects.filter(person=person).order_by("-expires_on")
+    if documents.filter(expires_on__gte=day).exists():
+        return ""
+    latest = documents.first()
     if latest is None:
         return _("%(name)s n'a pas de document de voyage (voyage le %(date)s).") % {
             "name": person,
