@@ -157,10 +157,10 @@ def _departure_day(actor: User, tickets: list[Ticket]) -> None:
         )
 
 
-def _office_movements(office: Organisation, agreement: FundingAgreement) -> Counter[str]:
-    made: Counter[str] = Counter()
-    today = timezone.localdate()
-    ready = list(
+def _destination(office: Organisation) -> tuple[str, list[Case]]:
+    """The country most of the office's `ready` cases return to (all their people), and
+    those cases, the longest ready first."""
+    ready = (
         Case.objects.filter(office=office, status=CaseStatus.READY, assigned_to__isnull=False)
         .select_related("assigned_to")
         .prefetch_related("people__vulnerabilities")
@@ -171,43 +171,60 @@ def _office_movements(office: Organisation, agreement: FundingAgreement) -> Coun
         countries = {str(person.country_of_return) for person in case.people.all()}
         if len(countries) == 1 and (country := countries.pop()) in AIRPORTS:
             by_country.setdefault(country, []).append(case)
-    if not by_country:
-        return made
-    country, cases = max(by_country.items(), key=lambda item: len(item[1]))
+    return max(by_country.items(), key=lambda item: len(item[1]), default=("", []))
+
+
+def _past_flight(country: str, cases: list[Case], agreement: FundingAgreement) -> int:
+    """A flight ten days ago that the cases took; how many departed."""
+    actor = cast(User, cases[0].assigned_to)
+    left_on = timezone.localdate() - timedelta(days=10)
+    movement = _flight(actor, country, left_on, "AT517")
+    # Everyone booked first: the movement leaves once none of its tickets is booked.
+    booked = []
+    for case in cases:
+        _documents(case, actor, left_on)
+        booked.append((case, _book(actor, movement, case, agreement)))
+    for case, tickets in booked:
+        _authorise(actor, tickets, left_on - timedelta(days=2))
+        _departure_day(actor, tickets)
+        services.departure_complete(actor=actor, case=case)
+    return len(booked)
+
+
+def _coming_flight(
+    country: str, cases: list[Case], agreement: FundingAgreement, *, in_days: int, number: str
+) -> int:
+    """A flight in `in_days` days with the cases booked, the first one's PVs recorded when
+    the flight is close; how many tickets."""
+    actor = cast(User, cases[0].assigned_to)
+    day = timezone.localdate() + timedelta(days=in_days)
+    movement = _flight(actor, country, day, number)
+    count = 0
+    for index, case in enumerate(cases):
+        _documents(case, actor, day)
+        tickets = _book(actor, movement, case, agreement)
+        count += len(tickets)
+        if in_days < 7 and index == 0:
+            _authorise(actor, tickets, timezone.localdate())
+    return count
+
+
+def _office_movements(office: Organisation, agreement: FundingAgreement) -> Counter[str]:
+    made: Counter[str] = Counter()
+    country, cases = _destination(office)
     # The referring NGOs' cases stay for the coming flights: a past departure of theirs would
     # e-mail the NGO when the demo loads.
     past = [case for case in cases if case.referral_source != ReferralSource.NGO][:2]
     coming = [case for case in cases if case not in past][:4]
-
-    left_on = today - timedelta(days=10)
     if past:
-        actor = cast(User, past[0].assigned_to)
-        movement = _flight(actor, country, left_on, "AT517")
-        # Everyone booked first: the movement leaves once none of its tickets is booked.
-        booked = []
-        for case in past:
-            _documents(case, actor, left_on)
-            booked.append((case, _book(actor, movement, case, agreement)))
-        for case, tickets in booked:
-            _authorise(actor, tickets, left_on - timedelta(days=2))
-            _departure_day(actor, tickets)
-            services.departure_complete(actor=actor, case=case)
-            made["departed"] += 1
+        made["departed"] += _past_flight(country, past, agreement)
         made["movements"] += 1
-    for offset, group in ((3, coming[:2]), (8, coming[2:])):
-        if not group:
-            continue
-        actor = cast(User, group[0].assigned_to)
-        day = today + timedelta(days=offset)
-        movement = _flight(actor, country, day, "AT519" if offset == 3 else "AT521")
-        made["movements"] += 1
-        for index, case in enumerate(group):
-            _documents(case, actor, day)
-            tickets = _book(actor, movement, case, agreement)
-            made["tickets"] += len(tickets)
-            # Partly ready: the first case of the sooner flight has its PVs.
-            if offset == 3 and index == 0:
-                _authorise(actor, tickets, today)
+    for group, in_days, number in ((coming[:2], 3, "AT519"), (coming[2:], 8, "AT521")):
+        if group:
+            made["tickets"] += _coming_flight(
+                country, group, agreement, in_days=in_days, number=number
+            )
+            made["movements"] += 1
     return made
 
 
