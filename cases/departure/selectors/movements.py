@@ -117,7 +117,7 @@ def traveller(ticket: Ticket, day: date | None) -> Traveller:
 def movement_detail(movements: QuerySet[Movement]) -> QuerySet[Movement]:
     """A movement with its legs and its tickets (cancelled ones too, for the record)."""
     return movements.select_related("office", "created_by").prefetch_related(
-        "legs", Prefetch("tickets", queryset=_tickets_with_readiness().order_by("case", "pk"))
+        "legs", Prefetch("tickets", queryset=_tickets_with_readiness().order_by("case_id", "pk"))
     )
 
 
