@@ -7,6 +7,7 @@ assistance is given in.
 """
 
 from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from babel.core import get_global
@@ -16,7 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from avrr.env import env_list
+from avrr.env import env_list, env_str
 
 # A choice, or a group of choices under a heading, as a Django ChoiceField takes them.
 Choice = tuple[str, str | list[tuple[str, str]]]
@@ -71,3 +72,27 @@ def env_currencies(name: str, default: list[str]) -> list[str]:
             + ", ".join(unknown)
         )
     return codes
+
+
+def env_amount(name: str, default: str) -> tuple[Decimal, str]:
+    """An amount and its currency from an environment variable written "100 USD".
+
+    A malformed value, a negative amount or a code that is not a currency in use stops the
+    process at start-up, naming the variable.
+    """
+    words = env_str(name, default).split()
+    problem = ImproperlyConfigured(
+        f'Environment variable {name}: an amount and a currency code, e.g. "100 USD"'
+    )
+    if len(words) != 2:
+        raise problem
+    try:
+        amount = Decimal(words[0])
+    except InvalidOperation:
+        raise problem from None
+    code = words[1].upper()
+    # Read with the settings, before the time zone is set up: the UTC day is close enough.
+    today = datetime.now(UTC).date()
+    if not amount.is_finite() or amount < 0 or not is_currency(code, on=today):
+        raise problem
+    return amount, code

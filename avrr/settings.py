@@ -11,7 +11,7 @@ from django_countries.data import COUNTRIES
 
 from avrr.client_address import parse_networks
 from avrr.env import env_bool, env_int, env_list, env_str, env_time_zone
-from avrr.money import env_currencies
+from avrr.money import env_amount, env_currencies
 
 # Lets generic Django classes be subscripted in type hints at run time.
 django_stubs_ext.monkeypatch()
@@ -208,6 +208,10 @@ COUNTRIES_OVERRIDE = dict.fromkeys(env_country_codes("COUNTRIES_EXCLUDED", ["EH"
 # The currencies the pages offer first for an amount, in this order (any currency in use is
 # accepted): DOMAIN.md, "Money and funding".
 PROGRAMME_CURRENCIES = env_currencies("PROGRAMME_CURRENCIES", ["MAD", "USD", "EUR", "XOF", "GNF"])
+
+# The per diem handed to each traveller on departure day unless said otherwise (amount and
+# ISO 4217 code): 100 USD in the programme's procedure.
+PER_DIEM_DEFAULT = env_amount("PER_DIEM_DEFAULT", "100 USD")
 
 # What a spreadsheet upload may hold (avrr/spreadsheets.py), checked before it is parsed.
 # An XLSX workbook is a zip: 2 MB of it can expand a thousandfold, so what it expands to is

@@ -149,5 +149,5 @@ def referral_data(office: Organisation, **overrides: Any) -> "ReferralData":
 def embassies_seed() -> None:
     """The embassies the data migration seeds (again: it creates what is missing). A
     transactional test empties every table, migration data included."""
-    migration = importlib.import_module("cases.departure.migrations.0003_embassies")
+    migration = importlib.import_module("cases.departure.migrations.0002_embassies")
     migration.embassies_seed(apps, None)

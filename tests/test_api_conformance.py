@@ -13,6 +13,8 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +24,7 @@ from django.core.cache import cache
 from django.db import close_old_connections
 from django.middleware.csrf import get_token
 from django.test import Client, RequestFactory
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
@@ -42,9 +45,16 @@ from avrr.wsgi import application
 from cases import services
 from cases.departure.models import Embassy
 from cases.departure.services.documents import lpc_issue, lpc_request, passport_record
+from cases.departure.services.movements import (
+    CheckData,
+    case_book,
+    departure_check_update,
+    exit_authorisation_record,
+)
 from cases.models import AssistanceKind
 from cases.models import Case as CaseRecord
 from cases.referrals.services import referral_accept, referral_submit
+from tests.cases.departure.movements_helpers import agreement_with, flight, passports, ready_case
 from tests.factories import (
     child_data,
     embassies_seed,
@@ -102,6 +112,17 @@ RULES_BEYOND_THE_SCHEMA = {
     ("POST", "/api/v1/departure/lpc-requests/{id}/refuse/"): "the request's status; a reason",
     ("POST", "/api/v1/departure/lpc-requests/{id}/expire/"): "the request's status; the "
     "laissez-passer's expiry passed",
+    ("POST", "/api/v1/departure/movements/{id}/legs/"): "IANA time zones; arrival after "
+    "departure; travellers' documents still valid",
+    ("POST", "/api/v1/departure/movements/{id}/book/"): "a ready case of the office; valid "
+    "travel documents; the agreement's currency",
+    ("POST", "/api/v1/departure/movements/{id}/complete/"): "what departure needs (workflow)",
+    ("POST", "/api/v1/departure/tickets/{id}/cancel/"): "the ticket's status",
+    ("POST", "/api/v1/departure/tickets/{id}/no-show/"): "the ticket's status",
+    ("POST", "/api/v1/departure/tickets/{id}/exit-authorisation/"): "the ticket's status; a "
+    "valid travel document; no future date",
+    ("POST", "/api/v1/departure/tickets/{id}/departure-check/"): "the ticket's status; a "
+    "currency in use; the exit authorisation before the border",
 }
 
 
@@ -157,9 +178,14 @@ def credentials(
 
 @pytest.fixture
 def records(
-    caseworker: User, ngo_referrer: User, office_rabat: Organisation
+    caseworker: User,
+    ngo_referrer: User,
+    office_rabat: Organisation,
+    settings: Settings,
+    tmp_path: Path,
 ) -> dict[str, list[int]]:
     """Something of everything the API shows, so that answers carry every field."""
+    settings.MEDIA_ROOT = tmp_path
     case = register_case(caseworker, person_data(vulnerabilities=["single_parent"]), child_data())
     principal = case.people.get(relationship="principal")
     services.assistance_record(
@@ -199,6 +225,38 @@ def records(
             CaseRecord.objects.filter(pk__in=[case.pk, opened.pk]).values_list("people", flat=True)
         ),
         "/api/v1/referrals/{id}/": [submitted.pk, accepted.pk],
+        **_departure_records(caseworker),
+    }
+
+
+def _departure_records(caseworker: User) -> dict[str, list[int]]:
+    """A movement with a ticket that has its exit authorisation and departure day."""
+    travelling = ready_case(caseworker, person_data(given_name="Awa"))
+    passports(travelling, caseworker)
+    movement = flight(caseworker)
+    (ticket,) = case_book(
+        actor=caseworker,
+        movement=movement,
+        case=travelling,
+        agreement=agreement_with(10),
+        cost=Decimal(300),
+        currency="EUR",
+    )
+    exit_authorisation_record(
+        actor=caseworker,
+        ticket=ticket,
+        pv_number="PV-1",
+        issued_on=timezone.localdate(),
+        police_station="Commissariat",
+    )
+    departure_check_update(
+        actor=caseworker,
+        ticket=ticket,
+        data=CheckData(per_diem_amount=Decimal(100), per_diem_currency="USD"),
+    )
+    return {
+        "/api/v1/departure/movements/{id}/": [movement.pk],
+        "/api/v1/departure/tickets/{id}/": [ticket.pk],
     }
 
 
@@ -221,7 +279,14 @@ def test_api_answers_as_its_schema_says(
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/v1/cases/{id}/", "/api/v1/people/{id}/", "/api/v1/referrals/{id}/"]
+    "path",
+    [
+        "/api/v1/cases/{id}/",
+        "/api/v1/people/{id}/",
+        "/api/v1/referrals/{id}/",
+        "/api/v1/departure/movements/{id}/",
+        "/api/v1/departure/tickets/{id}/",
+    ],
 )
 def test_records_are_shown_as_the_schema_says(
     credentials: Credentials, records: dict[str, list[int]], path: str

@@ -5,8 +5,11 @@ Built on the case core's access (`cases.access`): departure work is done on the 
 office's staff may change; money (agreements, the waiting list's order) is the
 supervisors'; the IOM mission of the country of return sees the expected arrivals."""
 
-from django.db.models import QuerySet
+from datetime import timedelta
+
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from avrr import rules
 from avrr.roles import Role
@@ -15,11 +18,15 @@ from cases import access as case_access
 from cases.departure.models import (
     Embassy,
     FundingAgreement,
+    Leg,
     LpcRequest,
     Movement,
+    MovementStatus,
+    Ticket,
+    TicketStatus,
     TravelDocument,
 )
-from cases.models import Case
+from cases.models import Case, CaseStatus
 
 
 def can_work_on_departures(user: AnyUser) -> bool:
@@ -99,3 +106,89 @@ def letter_cases_for(user: AnyUser) -> QuerySet[Case]:
     if not can_write_letters(user):
         return Case.objects.none()
     return case_access.cases_for(user)
+
+
+# Movements ----------------------------------------------------------------------------
+
+
+def can_list_movements(user: AnyUser) -> bool:
+    return can_work_on_departures(user) or rules.has_role(user, Role.ADMIN)
+
+
+def can_change_movement(user: AnyUser, movement: Movement) -> bool:
+    """The movement's office prepares it (admins: any)."""
+    if rules.has_role(user, Role.ADMIN):
+        return True
+    office = rules.works_for_iom_office(user)
+    return office is not None and office.pk == movement.office_id
+
+
+def movement_for(user: AnyUser, pk: int) -> Movement:
+    movement = movements_for(user).filter(pk=pk).select_related("office").first()
+    if movement is None:
+        raise Http404
+    return movement
+
+
+def tickets_for(user: AnyUser) -> QuerySet[Ticket]:
+    """The tickets of the movements the user prepares."""
+    return Ticket.objects.filter(movement__in=movements_for(user))
+
+
+def ticket_for(user: AnyUser, pk: int) -> Ticket:
+    ticket = (
+        tickets_for(user)
+        .filter(pk=pk)
+        .select_related("movement", "person", "case", "reservation")
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def bookable_cases_for(user: AnyUser, movement: Movement) -> QuerySet[Case]:
+    """The office's `ready` cases, which a movement can take."""
+    if not can_change_movement(user, movement):
+        return Case.objects.none()
+    return Case.objects.filter(office_id=movement.office_id, status=CaseStatus.READY)
+
+
+def can_see_blocked_cases(user: AnyUser) -> bool:
+    """A caseworker's (or supervisor's) own `ready` cases and what stops their departure."""
+    return rules.works_for_iom_office(user) is not None
+
+
+def blocked_cases_for(user: AnyUser) -> QuerySet[Case]:
+    current = rules.active_user(user)
+    if current is None or not can_see_blocked_cases(current):
+        return Case.objects.none()
+    return Case.objects.filter(
+        office=rules.works_for_iom_office(current), assigned_to=current, status=CaseStatus.READY
+    )
+
+
+# The mission of the country of return -------------------------------------------------
+
+# How long after landing the mission still sees a movement's travellers as arrivals.
+ARRIVALS_SHOWN_DAYS = 14
+
+
+def can_see_expected_arrivals(user: AnyUser) -> bool:
+    return rules.mission_country(user) is not None
+
+
+def expected_arrivals_for(user: AnyUser) -> QuerySet[Ticket]:
+    """Who is coming to the mission's country: from the moment their ticket is booked until
+    ARRIVALS_SHOWN_DAYS after the movement lands (the hand-over to reintegration)."""
+    country = rules.mission_country(user)
+    if country is None:
+        return Ticket.objects.none()
+    since = timezone.now() - timedelta(days=ARRIVALS_SHOWN_DAYS)
+    landing = Leg.objects.filter(movement=OuterRef("movement"), arrives_at__gte=since)
+    return Ticket.objects.filter(
+        Exists(landing),
+        status__in=[TicketStatus.BOOKED, TicketStatus.USED],
+        movement__status__in=[MovementStatus.PLANNED, MovementStatus.DEPARTED],
+        movement__destination_country=country,
+    )

@@ -19,10 +19,51 @@ class DepartureConfig(AppConfig):
         workflow.register()
         timeline.register_descriptions()
         timeline_documents.register()
+        self._register_movements()
         register_demo_loader("cases.departure.demo.demo_departure_load")
         register_action_labels(
             {
                 "funding.reserve": _("Billet réservé sur un accord de financement"),
                 "funding.release": _("Billet rendu à un accord de financement"),
+            }
+        )
+
+    def _register_movements(self) -> None:
+        from avrr.audit import register_action_labels
+        from avrr.navigation import NavEntry, register
+        from cases.departure import access, home_movements, timeline_movements
+        from cases.departure.services.movements import tickets_free_on_withdrawal
+        from cases.workflow import register_status_listener
+
+        register_status_listener(tickets_free_on_withdrawal)
+        register(NavEntry(_("Mouvements"), "departure:movements", access.can_list_movements, 130))
+        register(
+            NavEntry(
+                _("Ce qui bloque mes dossiers"),
+                "departure:blocked",
+                access.can_see_blocked_cases,
+                135,
+            )
+        )
+        register(
+            NavEntry(
+                _("Arrivées attendues"), "departure:arrivals", access.can_see_expected_arrivals, 140
+            )
+        )
+        home_movements.register_panels()
+        timeline_movements.register()
+        register_action_labels(
+            {
+                "movement.create": _("Mouvement créé"),
+                "movement.leg_add": _("Étape ajoutée à un mouvement"),
+                "movement.leg_update": _("Étape d'un mouvement modifiée"),
+                "movement.depart": _("Mouvement parti"),
+                "movement.manifest": _("Manifeste téléchargé"),
+                "ticket.book": _("Billet réservé"),
+                "ticket.update": _("Billet modifié"),
+                "ticket.cancel": _("Billet annulé"),
+                "ticket.no_show": _("Non-présentation au départ"),
+                "exit_authorisation.record": _("Autorisation de sortie enregistrée"),
+                "departure_check.update": _("Jour du départ mis à jour"),
             }
         )

@@ -2,8 +2,11 @@
 `ready → departed`, the date stamped, and what must hold first. Each guard names the people
 and the missing item, so that the caseworker knows what to do."""
 
+from collections.abc import Iterable
 from datetime import date
 
+from django.db.models import Model
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -20,20 +23,37 @@ from cases.workflow import (
 )
 
 
+def _is_prefetched(instance: Model, name: str) -> bool:
+    return name in getattr(instance, "_prefetched_objects_cache", {})
+
+
 def _booked_tickets(case: Case) -> dict[int, Ticket]:
-    tickets = Ticket.objects.filter(case=case, status=TicketStatus.BOOKED).select_related(
-        "movement", "exit_authorisation", "departure_check"
-    )
-    return {ticket.person_id: ticket for ticket in tickets.prefetch_related("movement__legs")}
+    # A list of cases reads their tickets once (`selectors.movements.cases_with_departure`).
+    if _is_prefetched(case, "tickets"):
+        tickets: Iterable[Ticket] = [
+            ticket for ticket in case.tickets.all() if ticket.status == TicketStatus.BOOKED
+        ]
+    else:
+        tickets = (
+            Ticket.objects.filter(case=case, status=TicketStatus.BOOKED)
+            .select_related("movement", "exit_authorisation", "departure_check")
+            .prefetch_related("movement__legs")
+        )
+    return {ticket.person_id: ticket for ticket in tickets}
 
 
 def travel_date(ticket: Ticket) -> date | None:
     """The day the traveller leaves: the movement's first leg, in Morocco."""
     legs = sorted(ticket.movement.legs.all(), key=lambda leg: leg.order)
-    return legs[0].departs_at.date() if legs else None
+    return timezone.localdate(legs[0].departs_at) if legs else None
 
 
 def valid_travel_document(person: Person, on: date) -> TravelDocument | None:
+    if _is_prefetched(person, "travel_documents"):
+        valid = [
+            document for document in person.travel_documents.all() if document.expires_on >= on
+        ]
+        return max(valid, key=lambda document: document.expires_on, default=None)
     return person.travel_documents.filter(expires_on__gte=on).order_by("-expires_on").first()
 
 

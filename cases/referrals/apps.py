@@ -15,14 +15,17 @@ class ReferralsConfig(AppConfig):
         from cases.referrals import access
         from cases.referrals.home import register_panels
         from cases.referrals.notifications import STATUS_EMAIL, referral_notify
+        from cases.referrals.services import referral_case_departed
         from cases.referrals.timeline import describe_referral_status
         from cases.timeline import register_description
+        from cases.workflow import register_status_listener
 
         register(NavEntry(_("Référencements"), "referrals:list", access.can_list_referrals, 120))
         register_description("referral.status", describe_referral_status)
         register_demo_loader("cases.referrals.demo.demo_referrals_load")
         register_panels()
         register_handler(STATUS_EMAIL, referral_notify)
+        register_status_listener(referral_case_departed)
         register_action_labels(
             {
                 "referral.submit": _("Référencement soumis"),

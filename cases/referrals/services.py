@@ -31,6 +31,7 @@ from cases.households import unaccompanied_minor_problems
 from cases.models import (
     MAX_AGE,
     Case,
+    CaseStatus,
     ReferralSource,
     Relationship,
     Sex,
@@ -435,6 +436,20 @@ def referral_accept(*, actor: User, referral: Referral) -> Case:
     referral.case = case
     _set_status(actor=actor, referral=referral, status=ReferralStatus.ACCEPTED, case=case)
     return case
+
+
+def referral_case_departed(case: Case, previous: CaseStatus, actor: User) -> None:
+    """A case status listener: when the case opened from a referral departs, the referring
+    NGO is told by e-mail, as of its referral's other status changes (it is then shown
+    `departed`, `selectors.referrals_with_status_shown`)."""
+    if case.status != CaseStatus.DEPARTED or previous == CaseStatus.DEPARTED:
+        return
+    referral = Referral.objects.filter(case=case, status=ReferralStatus.ACCEPTED).first()
+    if referral is not None:
+        outbox_enqueue(
+            handler=STATUS_EMAIL,
+            arguments={"referral_id": referral.pk, "status": ReferralStatus.DEPARTED.value},
+        )
 
 
 def referral_view_record(*, actor: User, referral: Referral) -> None:

@@ -25,7 +25,10 @@ EXPECTED_PANELS = {
         "cases/home/team.html",
         "cases/home/worklist.html",
     ],
-    Role.REINTEGRATION_OFFICER: ["cases/home/returnees.html"],
+    Role.REINTEGRATION_OFFICER: [
+        "departure/movements/home_arrivals.html",
+        "cases/home/returnees.html",
+    ],
     Role.MINISTRY_FOCAL_POINT: ["avrr/home/programme_figures.html"],
     Role.NGO_REFERRER: ["referrals/home/referrer.html"],
     Role.ADMIN: ["avrr/home/administration.html"],

@@ -6,9 +6,22 @@ from avrr.models import User
 from avrr.roles import Role
 
 EXPECTED_NAVIGATION = {
-    Role.CASEWORKER: ["home", "cases:list", "referrals:list"],
-    Role.SUPERVISOR: ["home", "cases:list", "cases:caseload", "referrals:list"],
-    Role.REINTEGRATION_OFFICER: ["home", "cases:list"],
+    Role.CASEWORKER: [
+        "home",
+        "cases:list",
+        "referrals:list",
+        "departure:movements",
+        "departure:blocked",
+    ],
+    Role.SUPERVISOR: [
+        "home",
+        "cases:list",
+        "cases:caseload",
+        "referrals:list",
+        "departure:movements",
+        "departure:blocked",
+    ],
+    Role.REINTEGRATION_OFFICER: ["home", "cases:list", "departure:arrivals"],
     Role.MINISTRY_FOCAL_POINT: ["home", "api-docs"],
     Role.NGO_REFERRER: ["home", "referrals:list", "api-docs"],
     Role.ADMIN: [
@@ -16,6 +29,7 @@ EXPECTED_NAVIGATION = {
         "cases:list",
         "cases:caseload",
         "referrals:list",
+        "departure:movements",
         "api-docs",
         "admin:index",
     ],

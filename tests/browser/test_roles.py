@@ -19,6 +19,9 @@ NAV_LABELS_FR = {
     "cases:list": "Dossiers",
     "cases:caseload": "Charge de travail",
     "referrals:list": "Référencements",
+    "departure:movements": "Mouvements",
+    "departure:blocked": "Ce qui bloque mes dossiers",
+    "departure:arrivals": "Arrivées attendues",
     "api-docs": "API",
     "admin:index": "Administration",
 }

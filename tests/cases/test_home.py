@@ -211,7 +211,7 @@ def test_mission_sees_the_returnees_of_its_country_newest_first(
         CaseStatus.DEPARTED,
     )
     page, panels = home_page(client, reintegration_officer)
-    assert list(panels) == ["cases/home/returnees.html"]
+    assert list(panels) == ["departure/movements/home_arrivals.html", "cases/home/returnees.html"]
     assert [case.number for case in panels["cases/home/returnees.html"]["cases"]] == [
         newer.number,
         older.number,
@@ -236,7 +236,7 @@ HOME_QUERIES = {
     "caseworker": 8,  # + the work list, its principals
     "supervisor": 13,  # + other offices' link requests, referrals to triage, overdue cases and
     # principals, team, work list (2)
-    "reintegration_officer": 8,  # + returnees, their principals
+    "reintegration_officer": 9,  # + expected arrivals, returnees, their principals
 }
 
 
