@@ -6,6 +6,7 @@ office's staff may change; money (agreements, the waiting list's order) is the
 supervisors'; the IOM mission of the country of return sees the expected arrivals."""
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from avrr import rules
 from avrr.roles import Role
@@ -44,3 +45,29 @@ def movements_for(user: AnyUser) -> QuerySet[Movement]:
     if office is None:
         return Movement.objects.none()
     return Movement.objects.filter(office=office)
+
+
+def can_see_funding(user: AnyUser) -> bool:
+    """Office staff see the agreements and the waiting list; supervisors run them."""
+    return can_work_on_departures(user) or rules.has_role(user, Role.ADMIN)
+
+
+def agreement_for(user: AnyUser, pk: int) -> FundingAgreement:
+    agreement = agreements_for(user).filter(pk=pk).select_related("funder").first()
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def waiting_cases_for(user: AnyUser) -> QuerySet[Case]:
+    """The cases whose place on the waiting list the user sees: their office's (admins:
+    all). The mission abroad never sees a case before it departs."""
+    if not can_see_funding(user):
+        return Case.objects.none()
+    return case_access.cases_for(user)
+
+
+def all_waiting_cases() -> QuerySet[Case]:
+    """Every office's cases, for the waiting list's size in people on a funds page: a
+    count, never a name, as the money is programme-wide."""
+    return Case.objects.all()
