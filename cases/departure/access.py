@@ -26,6 +26,11 @@ def can_manage_funding(user: AnyUser) -> bool:
     return rules.has_role(user, Role.SUPERVISOR, Role.ADMIN)
 
 
+def sees_funding_panel(user: AnyUser) -> bool:
+    """An office's supervisors follow the money from their home page (admins administer)."""
+    return rules.has_role(user, Role.SUPERVISOR)
+
+
 def can_change_departure(user: AnyUser, case: Case) -> bool:
     return case_access.can_change_case(user, case)
 

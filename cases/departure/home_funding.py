@@ -14,7 +14,7 @@ HEAD_ROWS = 5
 
 
 def funding_panel(user: User) -> PanelContext | None:
-    if not access.can_manage_funding(user):
+    if not access.sees_funding_panel(user):
         return None
     waiting = access.waiting_cases_for(user)
     head = list(selectors.waiting_list(waiting)[: HEAD_ROWS + 1])
@@ -30,5 +30,5 @@ def funding_panel(user: User) -> PanelContext | None:
 
 def register_panels() -> None:
     register_panel(
-        HomePanel("departure.funding", "departure/funding/home/funding.html", funding_panel, 30)
+        HomePanel("departure.funding", "departure/funding/home/funding.html", funding_panel, 45)
     )

@@ -24,6 +24,7 @@ EXPECTED_PANELS = {
         "cases/home/overdue.html",
         "cases/home/team.html",
         "cases/home/worklist.html",
+        "departure/funding/home/funding.html",
     ],
     Role.REINTEGRATION_OFFICER: ["cases/home/returnees.html"],
     Role.MINISTRY_FOCAL_POINT: ["avrr/home/programme_figures.html"],

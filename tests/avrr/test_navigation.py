@@ -6,8 +6,14 @@ from avrr.models import User
 from avrr.roles import Role
 
 EXPECTED_NAVIGATION = {
-    Role.CASEWORKER: ["home", "cases:list", "referrals:list"],
-    Role.SUPERVISOR: ["home", "cases:list", "cases:caseload", "referrals:list"],
+    Role.CASEWORKER: ["home", "cases:list", "referrals:list", "departure:agreements"],
+    Role.SUPERVISOR: [
+        "home",
+        "cases:list",
+        "cases:caseload",
+        "referrals:list",
+        "departure:agreements",
+    ],
     Role.REINTEGRATION_OFFICER: ["home", "cases:list"],
     Role.MINISTRY_FOCAL_POINT: ["home", "api-docs"],
     Role.NGO_REFERRER: ["home", "referrals:list", "api-docs"],
@@ -16,6 +22,7 @@ EXPECTED_NAVIGATION = {
         "cases:list",
         "cases:caseload",
         "referrals:list",
+        "departure:agreements",
         "api-docs",
         "admin:index",
     ],
