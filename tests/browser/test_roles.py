@@ -19,6 +19,7 @@ NAV_LABELS_FR = {
     "cases:list": "Dossiers",
     "cases:caseload": "Charge de travail",
     "referrals:list": "Référencements",
+    "departure:agreements": "Financement",
     "api-docs": "API",
     "admin:index": "Administration",
 }
