@@ -140,15 +140,17 @@ def _added_message(user: User, data: dict[str, Any]) -> str:
     head = _next_waiting(user)
     if head is None:
         return added + " " + _("Personne n'attend de financement dans votre bureau.")
+    # Annotated by the waiting list's selector.
+    people: int = getattr(head, "household_size", 0) or 0
     return (
         added
         + " "
         + ngettext(
             "Prochain sur la liste d'attente : %(number)s (%(people)d personne).",
             "Prochain sur la liste d'attente : %(number)s (%(people)d personnes).",
-            head.household_size or 0,
+            people,
         )
-        % {"number": head.number, "people": head.household_size or 0}
+        % {"number": head.number, "people": people}
     )
 
 

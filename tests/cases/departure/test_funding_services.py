@@ -335,9 +335,16 @@ def test_which_agreements_can_fund(ministry: Organisation) -> None:
 
 
 def test_the_waiting_list_orders_by_priority_then_date(caseworker: User) -> None:
-    def waiting(name: str, ready_on: date, **kwargs: object) -> Case:
+    def waiting(
+        name: str, ready_on: date, *, priority: int = Priority.NORMAL, vulnerable: bool = False
+    ) -> Case:
         return staged_case(
-            caseworker, CaseStatus.WAITING_FUNDS, ready_on=ready_on, name=name, **kwargs
+            caseworker,
+            CaseStatus.WAITING_FUNDS,
+            ready_on=ready_on,
+            name=name,
+            priority=priority,
+            vulnerable=vulnerable,
         )
 
     oldest = waiting("Aissatou", date(2026, 1, 1))
