@@ -50,6 +50,11 @@ def agreement_problem(agreement: FundingAgreement, *, cost: Decimal, on: date) -
         return _("Le budget restant de l'accord %(reference)s ne couvre pas ce billet.") % {
             "reference": agreement.reference
         }
+    if on < agreement.valid_from:
+        return _("L'accord %(reference)s ne prend effet que le %(date)s.") % {
+            "reference": agreement.reference,
+            "date": date_format(agreement.valid_from, "SHORT_DATE_FORMAT"),
+        }
     if agreement.valid_until is not None and on > agreement.valid_until:
         return _("L'accord %(reference)s a pris fin le %(date)s.") % {
             "reference": agreement.reference,
@@ -290,6 +295,7 @@ def amendment_add(
 # The waiting list ---------------------------------------------------------------------
 
 
+@transaction.atomic
 def case_wait_for_funds(*, actor: User, case: Case, ticket_cost: Decimal, currency: str) -> Case:
     """Put a `ready` case on the waiting list, when no agreement can pay its people's
     tickets at the fare quoted (`ticket_cost` each, in `currency`)."""
@@ -319,6 +325,7 @@ def case_wait_for_funds(*, actor: User, case: Case, ticket_cost: Decimal, curren
     )
 
 
+@transaction.atomic
 def case_funds_found(*, actor: User, case: Case) -> Case:
     """Funds arrived for a case on the waiting list: it is `ready` again, to be booked."""
     _require(access.can_change_departure(actor, case))

@@ -226,6 +226,19 @@ def test_a_release_gives_the_unit_and_cost_back_once(
     )
 
 
+def test_an_agreement_pays_nothing_before_it_starts(
+    supervisor: User, caseworker: User, ministry: Organisation
+) -> None:
+    starts = timezone.localdate() + timedelta(days=10)
+    funds = agreement(ministry, valid_from=starts)
+    case = staged_case(caseworker, CaseStatus.READY)
+    with pytest.raises(NoFunds, match="ne prend effet que le"):
+        funding_reserve(
+            actor=supervisor, agreement=funds, person=principal(case), cost=FARE, currency=MAD
+        )
+    assert fresh(funds).tickets_reserved == 0
+
+
 def _booked_ticket(actor: User, case: Case, reservation: FundingReservation) -> Ticket:
     movement = Movement.objects.create(
         office=case.office, reference="MV-1", mode="air", destination_country="GN", created_by=actor
