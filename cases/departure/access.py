@@ -39,6 +39,11 @@ def can_manage_funding(user: AnyUser) -> bool:
     return rules.has_role(user, Role.SUPERVISOR, Role.ADMIN)
 
 
+def sees_funding_panel(user: AnyUser) -> bool:
+    """An office's supervisors follow the money from their home page (admins administer)."""
+    return rules.has_role(user, Role.SUPERVISOR)
+
+
 def can_change_departure(user: AnyUser, case: Case) -> bool:
     return case_access.can_change_case(user, case)
 
@@ -104,6 +109,29 @@ def can_write_letters(user: AnyUser) -> bool:
 def letter_cases_for(user: AnyUser) -> QuerySet[Case]:
     """The cases whose people the user may list in a letter to an embassy."""
     if not can_write_letters(user):
+        return Case.objects.none()
+    return case_access.cases_for(user)
+
+
+# Funding ------------------------------------------------------------------------------
+
+
+def can_see_funding(user: AnyUser) -> bool:
+    """Office staff see the agreements and the waiting list; supervisors run them."""
+    return can_work_on_departures(user) or rules.has_role(user, Role.ADMIN)
+
+
+def agreement_for(user: AnyUser, pk: int) -> FundingAgreement:
+    agreement = agreements_for(user).filter(pk=pk).select_related("funder").first()
+    if agreement is None:
+        raise Http404
+    return agreement
+
+
+def waiting_cases_for(user: AnyUser) -> QuerySet[Case]:
+    """The cases whose place on the waiting list the user sees: their office's (admins:
+    all). The mission abroad never sees a case before it departs."""
+    if not can_see_funding(user):
         return Case.objects.none()
     return case_access.cases_for(user)
 
@@ -192,3 +220,9 @@ def expected_arrivals_for(user: AnyUser) -> QuerySet[Ticket]:
         movement__status__in=[MovementStatus.PLANNED, MovementStatus.DEPARTED],
         movement__destination_country=country,
     )
+
+
+def all_waiting_cases() -> QuerySet[Case]:
+    """Every office's cases, for the waiting list's size in people on a funds page: a
+    count, never a name, as the money is programme-wide."""
+    return Case.objects.all()

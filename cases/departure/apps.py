@@ -12,19 +12,31 @@ class DepartureConfig(AppConfig):
     verbose_name = _("Départ")
 
     def ready(self) -> None:
-        from avrr.audit import register_action_labels
         from avrr.demo import register_demo_loader
-        from cases.departure import timeline, timeline_documents, workflow
+        from cases.departure import timeline_documents, workflow
 
         workflow.register()
-        timeline.register_descriptions()
         timeline_documents.register()
+        self._register_funding()
         self._register_movements()
         register_demo_loader("cases.departure.demo.demo_departure_load")
+
+    def _register_funding(self) -> None:
+        from avrr.audit import register_action_labels
+        from avrr.navigation import NavEntry, register
+        from cases.departure import access, home_funding, timeline_funding
+        from cases.timeline import register_description
+
+        register(NavEntry(_("Financement"), "departure:agreements", access.can_see_funding, 140))
+        home_funding.register_panels()
+        register_description("funding.reserve", timeline_funding.describe_funding_reserve)
+        register_description("funding.release", timeline_funding.describe_funding_release)
         register_action_labels(
             {
                 "funding.reserve": _("Billet réservé sur un accord de financement"),
                 "funding.release": _("Billet rendu à un accord de financement"),
+                "funding_agreement.create": _("Accord de financement créé"),
+                "funding_amendment.add": _("Avenant à un accord de financement ajouté"),
             }
         )
 

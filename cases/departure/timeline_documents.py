@@ -108,6 +108,6 @@ def register() -> None:
             gettext_lazy("Laissez-passer"),
             "departure:lpc_follow_up",
             access.can_see_travel_documents,
-            130,
+            128,
         )
     )

@@ -24,6 +24,7 @@ EXPECTED_PANELS = {
         "cases/home/overdue.html",
         "cases/home/team.html",
         "cases/home/worklist.html",
+        "departure/funding/home/funding.html",
     ],
     Role.REINTEGRATION_OFFICER: [
         "departure/movements/home_arrivals.html",

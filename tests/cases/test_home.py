@@ -234,8 +234,9 @@ def test_mission_with_no_returnee_is_told_so(client: Client, reintegration_offic
 # the session (savepoint, update, release): 6.
 HOME_QUERIES = {
     "caseworker": 8,  # + the work list, its principals
-    "supervisor": 13,  # + other offices' link requests, referrals to triage, overdue cases and
-    # principals, team, work list (2)
+    "supervisor": 17,  # + other offices' link requests, referrals to triage, overdue cases and
+    # principals, team, work list (2), agreements nearly spent, waiting list's head and
+    # principals, its people
     "reintegration_officer": 9,  # + expected arrivals, returnees, their principals
 }
 

@@ -105,6 +105,7 @@ def test_supervisor_triages_the_office_referrals_most_urgent_then_oldest_first(
         "cases/home/overdue.html",
         "cases/home/team.html",
         "cases/home/worklist.html",
+        "departure/funding/home/funding.html",
     ]
 
 
@@ -191,8 +192,9 @@ def test_ngo_with_no_referral_is_told_so_and_can_refer(client: Client, ngo_refer
 HOME_QUERIES = {
     "ngo_referrer": 8,  # + referrals waiting for IOM, referrals answered lately
     # + other offices' link requests (none), referrals to triage, overdue cases (none, so no
-    # principals), team, work list (none)
-    "supervisor": 11,
+    # principals), team, work list (none), agreements nearly spent, the waiting list's head
+    # (none, so no principals) and its people
+    "supervisor": 14,
 }
 
 
