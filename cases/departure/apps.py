@@ -23,11 +23,9 @@ class DepartureConfig(AppConfig):
 
     def _register_funding(self) -> None:
         from avrr.audit import register_action_labels
-        from avrr.navigation import NavEntry, register
-        from cases.departure import access, home_funding, timeline_funding
+        from cases.departure import home_funding, timeline_funding
         from cases.timeline import register_description
 
-        register(NavEntry(_("Financement"), "departure:agreements", access.can_see_funding, 140))
         home_funding.register_panels()
         register_description("funding.reserve", timeline_funding.describe_funding_reserve)
         register_description("funding.release", timeline_funding.describe_funding_release)
@@ -48,15 +46,8 @@ class DepartureConfig(AppConfig):
         from cases.workflow import register_status_listener
 
         register_status_listener(tickets_free_on_withdrawal)
-        register(NavEntry(_("Mouvements"), "departure:movements", access.can_list_movements, 130))
-        register(
-            NavEntry(
-                _("Ce qui bloque mes dossiers"),
-                "departure:blocked",
-                access.can_see_blocked_cases,
-                135,
-            )
-        )
+        # One menu entry: the board, whose tabs lead to the other departure pages.
+        register(NavEntry(_("Départs"), "departure:board", access.can_list_movements, 130))
         register(
             NavEntry(
                 _("Arrivées attendues"), "departure:arrivals", access.can_see_expected_arrivals, 140

@@ -9,9 +9,6 @@ from django.utils.translation import gettext_lazy
 
 from avrr.audit import register_action_labels
 from avrr.models import AuditEvent
-from avrr.navigation import NavEntry
-from avrr.navigation import register as register_nav
-from cases.departure import access
 from cases.sections import CaseSection, register_section
 from cases.timeline import register_description
 
@@ -101,13 +98,5 @@ def register() -> None:
     register_section(
         CaseSection(
             "departure.documents", "departure/documents/section.html", documents_section, 20
-        )
-    )
-    register_nav(
-        NavEntry(
-            gettext_lazy("Laissez-passer"),
-            "departure:lpc_follow_up",
-            access.can_see_travel_documents,
-            128,
         )
     )

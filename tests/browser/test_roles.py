@@ -19,11 +19,8 @@ NAV_LABELS_FR = {
     "cases:list": "Dossiers",
     "cases:caseload": "Charge de travail",
     "referrals:list": "Référencements",
-    "departure:lpc_follow_up": "Laissez-passer",
-    "departure:movements": "Mouvements",
-    "departure:blocked": "Ce qui bloque mes dossiers",
+    "departure:board": "Départs",
     "departure:arrivals": "Arrivées attendues",
-    "departure:agreements": "Financement",
     "api-docs": "API",
     "admin:index": "Administration",
 }
