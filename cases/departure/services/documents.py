@@ -175,7 +175,8 @@ def _locked_request(actor: User, request: LpcRequest, allowed: frozenset[str]) -
     """The request as it is now, locked, if the actor may answer for it and its status
     allows the step; refused with its status otherwise."""
     locked = (
-        LpcRequest.objects.select_for_update()
+        # Only the request's row: PostgreSQL locks no nullable side of a join (its document).
+        LpcRequest.objects.select_for_update(of=("self",))
         .select_related("person__case", "embassy", "document")
         .get(pk=request.pk)
     )

@@ -390,7 +390,7 @@ def case_book(
 
 def _locked_ticket(actor: User, ticket: Ticket, *allowed: TicketStatus) -> Ticket:
     ticket = (
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .select_related("movement", "person", "case", "reservation")
         .get(pk=ticket.pk)
     )
@@ -581,7 +581,7 @@ def departure_complete(*, actor: User, case: Case) -> Case:
     the guards of `ready → departed` (cases.departure.workflow)."""
     _require(access.can_change_departure(actor, case))
     tickets = list(
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .filter(case=case, status=TicketStatus.BOOKED)
         .select_related("movement")
         .prefetch_related("movement__legs")
@@ -631,7 +631,7 @@ def tickets_free_on_withdrawal(case: Case, previous: CaseStatus, actor: User) ->
     if case.status != CaseStatus.WITHDRAWN:
         return
     tickets = list(
-        Ticket.objects.select_for_update()
+        Ticket.objects.select_for_update(of=("self",))
         .filter(case=case, status=TicketStatus.BOOKED)
         .select_related("movement", "person", "case", "reservation", "departure_check")
     )
