@@ -106,7 +106,8 @@ def test_three_cases_fly_home_together(
 
     # The movement, through its pages; the flight leaves this morning.
     sign_in(page, live_server, caseworker.username)
-    page.get_by_role("link", name="Mouvements").click()
+    page.get_by_test_id("navigation").get_by_role("link", name="Départs").click()
+    page.get_by_role("link", name="Mouvements", exact=True).click()
     page.get_by_test_id("new-movement").click()
     page.select_option("#id_mode", "air")
     page.select_option("#id_destination_country", "GN")

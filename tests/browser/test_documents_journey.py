@@ -80,7 +80,8 @@ def test_travel_documents_journey(
     section.scroll_into_view_if_needed()
     _screenshots(page, screenshot_dir, "travel-documents-case")
 
-    page.get_by_role("link", name="Laissez-passer").first.click()
+    page.get_by_test_id("navigation").get_by_role("link", name="Départs").click()
+    page.get_by_role("link", name="Laissez-passer", exact=True).click()
     expect(page.get_by_test_id("follow-up-request")).to_have_count(1)
     expect(page.get_by_test_id("follow-up-request")).to_contain_text("SYLLA Fanta")
     _screenshots(page, screenshot_dir, "lpc-follow-up")
