@@ -24,6 +24,7 @@ from cases.departure.models import (
     TravelDocumentKind,
 )
 from cases.departure.services import movements as services
+from cases.departure.services.funding import booking_order_problem
 from cases.departure.workflow import valid_travel_document
 from cases.models import Case, CaseStatus, ReferralSource
 from cases.workflow import is_unaccompanied_minor_case
@@ -124,6 +125,13 @@ def _book(actor: User, movement: Movement, case: Case, agreement: FundingAgreeme
         cost=TICKET_COST,
         currency=agreement.currency,
         travellers=travellers,
+        # The demo's waiting list waits for another agreement's money: say so when a
+        # booking passes before it, as a supervisor would.
+        out_of_order_reason=(
+            "Billets pris sur un vol déjà payé, avant l'arrivée des fonds de la liste d'attente."
+            if booking_order_problem(case)
+            else ""
+        ),
     )
 
 

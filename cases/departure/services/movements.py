@@ -39,7 +39,11 @@ from cases.departure.models import (
     TicketStatus,
     TravelDocument,
 )
-from cases.departure.services.funding import funding_release, funding_reserve
+from cases.departure.services.funding import (
+    booking_order_problem,
+    funding_release,
+    funding_reserve,
+)
 from cases.departure.workflow import travel_date
 from cases.models import Case, CaseStatus, Person, TravelMode
 from cases.services import case_transition
@@ -355,6 +359,10 @@ def case_book(
     """A ticket for each person of the case who has none yet, all or none: a family
     travels together. `travellers` gives, by person id, their needs and escort."""
     travellers = travellers or {}
+    # The waiting list's order holds unless the booking says why not.
+    ahead = booking_order_problem(case)
+    if ahead and not out_of_order_reason.strip():
+        raise ValidationError(ahead)
     booked = set(
         Ticket.objects.filter(case=case, status=TicketStatus.BOOKED).values_list(
             "person_id", flat=True

@@ -501,3 +501,29 @@ def test_withdrawal_is_refused_once_a_traveller_passed_the_border(
     ]
     assert fresh(family).status == CaseStatus.READY
     assert set(Ticket.objects.values_list("status", flat=True)) == {TicketStatus.BOOKED}
+
+
+def test_a_case_booked_before_one_waiting_for_funds_needs_a_reason(
+    caseworker: User, agreement: FundingAgreement
+) -> None:
+    waiting = ready_case(caseworker, person_data(family_name="Sylla", given_name="Awa"))
+    Case.objects.filter(pk=waiting.pk).update(
+        status=CaseStatus.WAITING_FUNDS, ready_on=date(2026, 1, 5)
+    )
+    case = ready_case(caseworker, person_data())
+    passports(case, caseworker)
+    with pytest.raises(ValidationError) as error:
+        book_family(caseworker, fresh(case), agreement)
+    assert waiting.number in error.value.messages[0]
+    assert not Ticket.objects.exists()
+
+    [ticket] = case_book(
+        actor=caseworker,
+        movement=flight(caseworker),
+        case=fresh(case),
+        agreement=agreement,
+        cost=Decimal("350.00"),
+        currency="EUR",
+        out_of_order_reason="Urgence médicale : vol le plus proche.",
+    )
+    assert ticket.reservation.out_of_order_reason == "Urgence médicale : vol le plus proche."
