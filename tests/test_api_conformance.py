@@ -112,6 +112,9 @@ RULES_BEYOND_THE_SCHEMA = {
     ("POST", "/api/v1/departure/lpc-requests/{id}/refuse/"): "the request's status; a reason",
     ("POST", "/api/v1/departure/lpc-requests/{id}/expire/"): "the request's status; the "
     "laissez-passer's expiry passed",
+    ("POST", "/api/v1/departure/waiting-list/"): "a ready case; no agreement able to pay; "
+    "a currency in use",
+    ("POST", "/api/v1/departure/waiting-list/{id}/funds-found/"): "a case on the waiting list",
     ("POST", "/api/v1/departure/movements/{id}/legs/"): "IANA time zones; arrival after "
     "departure; travellers' documents still valid",
     ("POST", "/api/v1/departure/movements/{id}/book/"): "a ready case of the office; valid "

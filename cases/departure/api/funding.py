@@ -2,6 +2,7 @@
 supervisors), their amendments, and /api/v1/departure/waiting-list/ (the office's cases
 waiting for funds, in booking order)."""
 
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import QuerySet
@@ -17,6 +18,7 @@ from rest_framework.routers import SimpleRouter
 from avrr.api import ServiceViewSet, require, schema_tag, url_pk
 from avrr.models import Organisation
 from avrr.schema import ErrorSerializer
+from cases import access as case_access
 from cases.api.fields import organisation_field
 from cases.departure import access
 from cases.departure.models import FundingAgreement, FundingAmendment
@@ -203,6 +205,29 @@ class AgreementViewSet(ServiceViewSet[FundingAgreement]):
         return self._detail(agreement.pk, status=status.HTTP_201_CREATED)
 
 
+class WaitForFundsSerializer(serializers.Serializer[dict[str, Any]]):
+    """A `ready` case to put on the waiting list, at the fare quoted for its tickets."""
+
+    case = serializers.IntegerField(help_text=_("Le dossier, prêt au départ."))
+    ticket_cost = serializers.DecimalField(
+        max_digits=12, decimal_places=2, min_value=Decimal(0), help_text=_("Coût d'un billet.")
+    )
+    currency = serializers.CharField(max_length=3, help_text=_("Code ISO 4217 (ex. MAD)."))
+
+
+class WaitingCaseStatusSerializer(serializers.ModelSerializer[Case]):
+    class Meta:
+        model = Case
+        fields = ["id", "number", "status"]
+        read_only_fields = fields
+
+
+RESPONSE_404_CASE = OpenApiResponse(
+    ErrorSerializer,
+    description=_("Dossier inexistant, ou que cet utilisateur ne peut pas voir."),
+)
+
+
 @extend_schema(tags=[schema_tag(_("Financement"))])
 @extend_schema_view(
     list=extend_schema(
@@ -220,6 +245,39 @@ class WaitingListViewSet(ServiceViewSet[Case]):
 
     def get_queryset(self) -> QuerySet[Case]:
         return selectors.waiting_list(access.waiting_cases_for(self.request.user))
+
+    @extend_schema(
+        summary=_("Mettre un dossier en attente de financement"),
+        description=_(
+            "Seulement quand aucun accord ne peut payer les billets de toutes ses personnes "
+            "au tarif indiqué ; sinon, réservez-les."
+        ),
+        request=WaitForFundsSerializer,
+        responses={201: WaitingCaseStatusSerializer, 404: RESPONSE_404_CASE},
+    )
+    def create(self, request: Request) -> Response:
+        actor = self.actor
+        serializer = WaitForFundsSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        case = case_access.case_for(actor, data["case"])
+        case = services.case_wait_for_funds(
+            actor=actor, case=case, ticket_cost=data["ticket_cost"], currency=data["currency"]
+        )
+        return Response(WaitingCaseStatusSerializer(case).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        summary=_("Financement trouvé"),
+        description=_("Le dossier quitte la liste d'attente : il est de nouveau prêt au départ."),
+        request=None,
+        responses={200: WaitingCaseStatusSerializer, 404: RESPONSE_404_CASE},
+    )
+    @action(detail=True, methods=["post"], url_path="funds-found")
+    def funds_found(self, request: Request, pk: str) -> Response:
+        actor = self.actor
+        case = case_access.case_for(actor, url_pk(pk))
+        case = services.case_funds_found(actor=actor, case=case)
+        return Response(WaitingCaseStatusSerializer(case).data)
 
 
 router = SimpleRouter()

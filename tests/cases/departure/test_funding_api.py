@@ -11,6 +11,7 @@ from avrr.models import Organisation, User
 from cases.departure.models import FundingAgreement
 from cases.models import CaseStatus, Priority
 from tests.cases.departure.funding import agreement, staged_case
+from tests.cases.departure.movements_helpers import ready_case
 
 pytestmark = pytest.mark.django_db
 
@@ -112,3 +113,38 @@ def test_the_waiting_list_in_booking_order(client: Client, caseworker: User) -> 
         (urgent.number, 2),
         (later.number, 1),
     ]
+
+
+def test_a_case_goes_on_the_waiting_list_and_off_it_through_the_api(
+    client: Client, caseworker: User, other_office_caseworker: User
+) -> None:
+    case = ready_case(caseworker)  # declaration signed: it may be ready again
+    client.force_login(other_office_caseworker)
+    body = {"case": case.pk, "ticket_cost": "4000.00", "currency": "MAD"}
+    assert client.post(WAITING, body, content_type="application/json").status_code == 404
+
+    client.force_login(caseworker)
+    response = client.post(WAITING, body, content_type="application/json")
+    assert response.status_code == 201
+    assert response.json()["status"] == CaseStatus.WAITING_FUNDS
+    assert [row["number"] for row in client.get(WAITING).json()["results"]] == [case.number]
+
+    found = client.post(f"{WAITING}{case.pk}/funds-found/")
+    assert found.status_code == 200
+    assert found.json()["status"] == CaseStatus.READY
+    again = client.post(f"{WAITING}{case.pk}/funds-found/")
+    assert again.status_code == 400
+    assert "pas sur la liste d'attente" in str(again.json())
+
+
+def test_no_waiting_list_when_an_agreement_can_pay(
+    client: Client, caseworker: User, ministry: Organisation
+) -> None:
+    agreement(ministry, ticket_quota=10, currency="MAD")
+    case = staged_case(caseworker, CaseStatus.READY)
+    client.force_login(caseworker)
+    body = {"case": case.pk, "ticket_cost": "4000.00", "currency": "MAD"}
+    response = client.post(WAITING, body, content_type="application/json")
+    assert response.status_code == 400
+    case.refresh_from_db()
+    assert case.status == CaseStatus.READY
