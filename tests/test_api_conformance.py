@@ -119,6 +119,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "departure; travellers' documents still valid",
     ("POST", "/api/v1/departure/movements/{id}/book/"): "a ready case of the office; valid "
     "travel documents; the agreement's currency",
+    ("POST", "/api/v1/departure/movements/{id}/cancel/"): "a planned movement",
     ("POST", "/api/v1/departure/movements/{id}/complete/"): "what departure needs (workflow)",
     ("POST", "/api/v1/departure/tickets/{id}/cancel/"): "the ticket's status",
     ("POST", "/api/v1/departure/tickets/{id}/no-show/"): "the ticket's status",

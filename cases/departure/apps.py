@@ -61,6 +61,7 @@ class DepartureConfig(AppConfig):
                 "movement.leg_add": _("Étape ajoutée à un mouvement"),
                 "movement.leg_update": _("Étape d'un mouvement modifiée"),
                 "movement.depart": _("Mouvement parti"),
+                "movement.cancel": _("Mouvement annulé"),
                 "movement.manifest": _("Manifeste téléchargé"),
                 "ticket.book": _("Billet réservé"),
                 "ticket.update": _("Billet modifié"),

@@ -327,6 +327,25 @@ class MovementViewSet(ServiceViewSet[Movement]):
         return Response(TicketSerializer(booked, many=True).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(
+        summary=_("Annuler un mouvement"),
+        description=_(
+            "Chaque billet réservé est annulé et rendu à son accord ; les dossiers restent "
+            "prêts au départ. Seulement un mouvement prévu."
+        ),
+        request=ReasonSerializer,
+        responses={200: MovementSerializer},
+    )
+    @action(detail=True, methods=["post"], url_path="cancel")
+    def cancel_movement(self, request: Request, pk: str) -> Response:
+        movement = self._movement(pk)
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.movement_cancel(
+            actor=self.actor, movement=movement, reason=serializer.validated_data["reason"]
+        )
+        return Response(self._detail(movement))
+
+    @extend_schema(
         summary=_("Départ effectué pour un dossier"),
         description=_(
             "Les billets du dossier utilisés, le dossier « parti » à la date du voyage ; "

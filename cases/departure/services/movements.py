@@ -460,6 +460,36 @@ def ticket_cancel(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
 
 
 @transaction.atomic
+def movement_cancel(*, actor: User, movement: Movement, reason: str) -> Movement:
+    """The flight or bus will not be taken (cancelled, changed): each booked ticket is
+    cancelled and its unit goes back to its agreement; the cases stay `ready`."""
+    _require(access.can_change_movement(actor, movement))
+    movement = Movement.objects.select_for_update().get(pk=movement.pk)
+    if movement.status != MovementStatus.PLANNED:
+        raise ValidationError(
+            _("Ce mouvement est « %(status)s » : il ne peut plus être annulé.")
+            % {"status": movement.get_status_display()}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Indiquez le motif de l'annulation.")]})
+    _texts(Ticket, status_reason=reason)
+    booked = Ticket.objects.select_for_update(of=("self",)).filter(
+        movement=movement, status=TicketStatus.BOOKED
+    )
+    for ticket in booked.select_related("movement", "case", "reservation"):
+        _ticket_close(actor, ticket, TicketStatus.CANCELLED, reason, "ticket.cancel")
+    movement.status = MovementStatus.CANCELLED
+    movement.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        action="movement.cancel",
+        target=movement,
+        changes={"reason": reason.strip()},
+    )
+    return movement
+
+
+@transaction.atomic
 def ticket_no_show(*, actor: User, ticket: Ticket, reason: str) -> Ticket:
     """The traveller did not come on departure day: struck from the manifest, the ticket's
     unit back to the agreement. The case stays `ready`, to be booked again."""

@@ -273,6 +273,22 @@ def ticket_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def movement_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    _user, movement = _changeable_movement(request, pk)
+    form = ReasonForm(**_posted(request))
+    return _form_page(
+        request,
+        movement=movement,
+        title=_("Annuler le mouvement %(reference)s") % {"reference": movement.reference},
+        form=form,
+        save=lambda user: services.movement_cancel(
+            actor=user, movement=movement, reason=form.cleaned_data["reason"]
+        ),
+        done=_("Mouvement annulé ; ses billets sont rendus à leurs accords."),
+    )
+
+
+@login_required
 def ticket_no_show(request: HttpRequest, pk: int) -> HttpResponse:
     _user, ticket = _changeable_ticket(request, pk)
     form = ReasonForm(**_posted(request))
@@ -465,6 +481,7 @@ urlpatterns: list[URLPattern] = [
         "movements/<int:pk>/manifest.xlsx", manifest, {"file_format": "xlsx"}, name="manifest_xlsx"
     ),
     path("tickets/<int:pk>/", ticket_edit, name="ticket"),
+    path("movements/<int:pk>/cancel/", movement_cancel, name="movement_cancel"),
     path("tickets/<int:pk>/cancel/", ticket_cancel, name="ticket_cancel"),
     path("tickets/<int:pk>/no-show/", ticket_no_show, name="ticket_no_show"),
     path("tickets/<int:pk>/exit-authorisation/", exit_authorisation, name="exit_authorisation"),

@@ -20,7 +20,13 @@ from pytest_django import Settings
 from avrr.models import AuditEvent, Organisation, User
 from avrr.roles import Role
 from cases.departure.manifest import manifest_pdf
-from cases.departure.models import FundingAgreement, Movement, Ticket, TicketStatus
+from cases.departure.models import (
+    FundingAgreement,
+    Movement,
+    MovementStatus,
+    Ticket,
+    TicketStatus,
+)
 from cases.departure.selectors.movements import manifest_rows
 from cases.departure.services.movements import (
     TravellerData,
@@ -376,3 +382,21 @@ def test_lists_queries_are_the_same_for_1_and_50_rows(
         )
     assert counts() == one == [LIST_QUERIES, BOARD_QUERIES, BLOCKED_QUERIES, ARRIVALS_QUERIES]
     assert Ticket.objects.filter(status=TicketStatus.BOOKED).count() == 50
+
+
+def test_cancelling_a_movement_from_its_page(
+    client: Client, caseworker: User, movement: Movement
+) -> None:
+    client.force_login(caseworker)
+    detail = client.get(reverse("departure:movement", args=[movement.pk])).content.decode()
+    url = reverse("departure:movement_cancel", args=[movement.pk])
+    assert url in detail
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"reason": ""})
+    assert refused.status_code == 200
+    movement.refresh_from_db()
+    assert movement.status == MovementStatus.PLANNED
+    assert client.post(url, {"reason": "Vol supprimé"}).status_code == 302
+    movement.refresh_from_db()
+    assert movement.status == MovementStatus.CANCELLED
+    assert not Ticket.objects.filter(movement=movement, status=TicketStatus.BOOKED).exists()

@@ -29,6 +29,7 @@ from cases.departure.services.movements import (
     departure_complete,
     exit_authorisation_record,
     leg_add,
+    movement_cancel,
     movement_create,
     ticket_book,
     ticket_cancel,
@@ -527,3 +528,28 @@ def test_a_case_booked_before_one_waiting_for_funds_needs_a_reason(
         out_of_order_reason="Urgence médicale : vol le plus proche.",
     )
     assert ticket.reservation.out_of_order_reason == "Urgence médicale : vol le plus proche."
+
+
+def test_a_cancelled_movement_gives_every_ticket_back_and_the_cases_stay_ready(
+    caseworker: User, agreement: FundingAgreement
+) -> None:
+    case = ready_case(caseworker, person_data(), child_data())
+    passports(case, caseworker)
+    tickets = book_family(caseworker, case, agreement)
+    movement = tickets[0].movement
+    with pytest.raises(ValidationError):
+        movement_cancel(actor=caseworker, movement=movement, reason=" ")
+    movement_cancel(actor=caseworker, movement=movement, reason="Vol supprimé par la compagnie")
+    agreement.refresh_from_db()
+    assert agreement.tickets_reserved == 0
+    assert set(Ticket.objects.values_list("status", flat=True)) == {TicketStatus.CANCELLED}
+    assert fresh(case).status == CaseStatus.READY
+    with pytest.raises(ValidationError, match="ne peut plus être annulé"):
+        movement_cancel(actor=caseworker, movement=movement, reason="Encore")
+
+
+def test_another_office_cannot_cancel_a_movement(
+    caseworker: User, other_office_caseworker: User, agreement: FundingAgreement
+) -> None:
+    with pytest.raises(PermissionDenied):
+        movement_cancel(actor=other_office_caseworker, movement=flight(caseworker), reason="x")
