@@ -24,8 +24,12 @@ class DepartureConfig(AppConfig):
     def _register_funding(self) -> None:
         from avrr.audit import register_action_labels
         from cases.departure import home_funding, timeline_funding
+        from cases.departure.services.funding import needs_no_agreement_able_to_pay
+        from cases.models import CaseStatus
         from cases.timeline import register_description
+        from cases.workflow import register_guard
 
+        register_guard(CaseStatus.WAITING_FUNDS, needs_no_agreement_able_to_pay)
         home_funding.register_panels()
         register_description("funding.reserve", timeline_funding.describe_funding_reserve)
         register_description("funding.release", timeline_funding.describe_funding_release)

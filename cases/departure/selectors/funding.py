@@ -42,13 +42,15 @@ DAYS_PER_MONTH = Decimal("30.44")
 
 
 def agreements_that_can_fund(
-    cost: Decimal, currency: str, on: date, *, tickets: int = 1
+    cost: Decimal, currency: str | None, on: date, *, tickets: int = 1
 ) -> QuerySet[FundingAgreement]:
-    """The agreements that pay tickets, valid on `on`, in `currency`, with `tickets` tickets
-    of `cost` each left in their quota and budget."""
+    """The agreements that pay tickets, valid on `on`, in `currency` (any, when None), with
+    `tickets` tickets of `cost` each left in their quota and budget."""
+    agreements = FundingAgreement.objects.all()
+    if currency is not None:
+        agreements = agreements.filter(currency=currency)
     return (
-        FundingAgreement.objects.filter(
-            currency=currency,
+        agreements.filter(
             covers__in=[FundingCovers.TICKETS, FundingCovers.BOTH],
             valid_from__lte=on,
         )

@@ -7,6 +7,7 @@ Agreements and amendments are the supervisors' (`access.can_manage_funding`). Wh
 arrives, nothing is booked by itself: the supervisor sees the waiting list, who is next, and
 books in that order or says why not (`booking_order_problem`)."""
 
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 
@@ -295,6 +296,31 @@ def amendment_add(
 # The waiting list ---------------------------------------------------------------------
 
 
+# Set while `case_wait_for_funds` moves a case, which has checked at the quoted fare that no
+# agreement can pay: the guard below then lets the move through.
+_fare_checked: ContextVar[bool] = ContextVar("fare_checked", default=False)
+
+# Without a fare, what "something left" means: a cent of budget, a ticket of quota.
+SOME_COST = Decimal("0.01")
+
+
+def needs_no_agreement_able_to_pay(case: Case) -> str | None:
+    """Guard of `waiting_funds`: a case waits for funds only when no agreement can pay its
+    tickets. The waiting-list page and API check it at the fare quoted; a status change
+    without a fare (the case page) only when no agreement has anything left."""
+    if _fare_checked.get():
+        return None
+    people = case.people.count()
+    able = agreements_that_can_fund(SOME_COST, None, timezone.localdate(), tickets=people)
+    agreement = able.first()
+    if agreement is None:
+        return None
+    return _(
+        "L'accord %(reference)s peut encore payer des billets : réservez-les, ou mettez le "
+        "dossier en attente depuis la liste d'attente, avec le coût des billets."
+    ) % {"reference": agreement.reference}
+
+
 @transaction.atomic
 def case_wait_for_funds(*, actor: User, case: Case, ticket_cost: Decimal, currency: str) -> Case:
     """Put a `ready` case on the waiting list, when no agreement can pay its people's
@@ -320,9 +346,13 @@ def case_wait_for_funds(*, actor: User, case: Case, ticket_cost: Decimal, curren
         "Aucun accord ne finance %(count)d billets à %(cost)s %(currency)s.",
         people,
     ) % {"count": people, "cost": ticket_cost, "currency": currency}
-    return case_transition(
-        actor=actor, case=case, to_status=CaseStatus.WAITING_FUNDS, reason=reason
-    )
+    checked = _fare_checked.set(True)
+    try:
+        return case_transition(
+            actor=actor, case=case, to_status=CaseStatus.WAITING_FUNDS, reason=reason
+        )
+    finally:
+        _fare_checked.reset(checked)
 
 
 @transaction.atomic

@@ -37,6 +37,7 @@ from cases.departure.services.funding import (
     funding_reserve,
 )
 from cases.models import Case, CaseStatus, Person, Priority
+from cases.services import case_transition
 from tests.cases.departure.funding import FARE, MAD, agreement, sign_declaration, staged_case
 
 pytestmark = pytest.mark.django_db
@@ -440,3 +441,28 @@ def test_another_office_cannot_move_the_case(
     case = staged_case(caseworker, CaseStatus.WAITING_FUNDS)
     with pytest.raises(PermissionDenied):
         case_funds_found(actor=other_office_caseworker, case=case)
+
+
+# The generic status change (the case page, the transitions API) has no fare ---------
+
+
+def test_a_case_does_not_wait_for_funds_while_an_agreement_can_pay(
+    caseworker: User, ministry: Organisation
+) -> None:
+    funds = agreement(ministry, ticket_quota=10)
+    case = staged_case(caseworker, CaseStatus.READY)
+    with pytest.raises(ValidationError, match=f"L'accord {funds.reference} peut encore payer"):
+        case_transition(actor=caseworker, case=case, to_status=CaseStatus.WAITING_FUNDS)
+    FundingAgreement.objects.filter(pk=funds.pk).update(tickets_reserved=10)
+    moved = case_transition(actor=caseworker, case=case, to_status=CaseStatus.WAITING_FUNDS)
+    assert moved.status == CaseStatus.WAITING_FUNDS
+
+
+def test_at_a_quoted_fare_no_agreement_can_pay_the_case_waits_though_money_is_left(
+    caseworker: User, ministry: Organisation
+) -> None:
+    # 1,000 MAD left: not one 2,500 MAD ticket.
+    agreement(ministry, ticket_quota=None, budget=Decimal("1000.00"))
+    case = staged_case(caseworker, CaseStatus.READY)
+    waiting = case_wait_for_funds(actor=caseworker, case=case, ticket_cost=FARE, currency=MAD)
+    assert waiting.status == CaseStatus.WAITING_FUNDS
