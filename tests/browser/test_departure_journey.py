@@ -16,7 +16,8 @@ from pytest_django import Settings
 from pytest_django.live_server_helper import LiveServer
 
 from avrr.models import Organisation, User
-from cases.departure.models import Movement, Ticket, TicketStatus, TravelDocument
+from cases.departure.models import Embassy, LpcRequest, LpcStatus, Movement, Ticket, TicketStatus
+from cases.departure.services.documents import lpc_issue, lpc_request
 from cases.departure.services.movements import LegData, leg_add
 from cases.models import Case, CaseStatus
 from cases.referrals.services import ReferredPersonData, referral_accept, referral_submit
@@ -29,20 +30,27 @@ from tests.cases.departure.movements_helpers import (
     passports,
     ready_case,
 )
-from tests.factories import person_data, referral_data
+from tests.factories import embassies_seed, person_data, referral_data
 from tests.fixtures.screen import assert_no_cell_overflows
 
 
 def _laissez_passer(case: Case, actor: User) -> None:
-    """Each person's consular laissez-passer, issued (the documents part's record)."""
+    """Each person's consular laissez-passer, asked of the embassy of Guinea and issued
+    (through the documents part's services; its pages are tests/browser/
+    test_documents_journey.py's)."""
+    embassies_seed()
+    embassy = Embassy.objects.get(country="GN")
+    today = datetime.now(CASABLANCA).date()
     for person in case.people.all():
-        TravelDocument.objects.create(
-            person=person,
-            kind="lpc",
+        request = lpc_request(
+            actor=actor, person=person, embassy=embassy, requested_on=today - timedelta(days=20)
+        )
+        lpc_issue(
+            actor=actor,
+            request=request,
             number=f"LPC-GN-{person.pk:05d}",
-            issuing_country=person.nationality,
-            expires_on=datetime.now(CASABLANCA).date() + timedelta(days=60),
-            recorded_by=actor,
+            issued_on=today - timedelta(days=2),
+            expires_on=today + timedelta(days=60),
         )
 
 
@@ -95,6 +103,7 @@ def test_three_cases_fly_home_together(
     )
     mother_case = make_ready(caseworker, referral_accept(actor=caseworker, referral=referral))
     _laissez_passer(mother_case, caseworker)
+    assert {request.status for request in LpcRequest.objects.all()} == {LpcStatus.ISSUED}
     single = ready_case(caseworker, person_data(family_name="Bah", given_name="Alpha", sex="M"))
     widow = ready_case(caseworker, person_data(family_name="Sylla", given_name="Kadiatou"))
     absent = ready_case(caseworker, person_data(family_name="Diallo", given_name="Oumar", sex="M"))
