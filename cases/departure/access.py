@@ -44,13 +44,19 @@ def sees_funding_panel(user: AnyUser) -> bool:
     return rules.has_role(user, Role.SUPERVISOR)
 
 
+def sees_departures(user: AnyUser) -> bool:
+    """Office staff, who prepare departures, and admins: the one rule behind the departure
+    pages' answers below. A mission abroad sees only its expected arrivals."""
+    return can_work_on_departures(user) or rules.has_role(user, Role.ADMIN)
+
+
 def can_change_departure(user: AnyUser, case: Case) -> bool:
     return case_access.can_change_case(user, case)
 
 
 def agreements_for(user: AnyUser) -> QuerySet[FundingAgreement]:
     """Agreements are programme-wide: every office books on them."""
-    if can_work_on_departures(user) or rules.has_role(user, Role.ADMIN):
+    if sees_departures(user):
         return FundingAgreement.objects.all()
     return FundingAgreement.objects.none()
 
@@ -69,8 +75,7 @@ def movements_for(user: AnyUser) -> QuerySet[Movement]:
 
 
 def can_see_travel_documents(user: AnyUser) -> bool:
-    """Office staff, who prepare departures, and admins; a mission abroad needs them not."""
-    return can_work_on_departures(user) or rules.has_role(user, Role.ADMIN)
+    return sees_departures(user)
 
 
 def travel_documents_for(user: AnyUser) -> QuerySet[TravelDocument]:
@@ -118,7 +123,7 @@ def letter_cases_for(user: AnyUser) -> QuerySet[Case]:
 
 def can_see_funding(user: AnyUser) -> bool:
     """Office staff see the agreements and the waiting list; supervisors run them."""
-    return can_work_on_departures(user) or rules.has_role(user, Role.ADMIN)
+    return sees_departures(user)
 
 
 def agreement_for(user: AnyUser, pk: int) -> FundingAgreement:
@@ -140,7 +145,7 @@ def waiting_cases_for(user: AnyUser) -> QuerySet[Case]:
 
 
 def can_list_movements(user: AnyUser) -> bool:
-    return can_work_on_departures(user) or rules.has_role(user, Role.ADMIN)
+    return sees_departures(user)
 
 
 def can_change_movement(user: AnyUser, movement: Movement) -> bool:
